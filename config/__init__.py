@@ -1,0 +1,1 @@
+"""The configuration shipped with logwatch (`config.json`), read as package data."""

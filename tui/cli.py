@@ -1,0 +1,57 @@
+"""The `logwatch` command: a thin dispatcher over one module per subcommand.
+
+Each module in `logwatch.tui.commands` exposes `add_parser(subparsers)` and
+`run(args) -> int`. They import heavy libraries inside `run`, so `--help` is instant and
+never imports Textual or TensorFlow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+from logwatch.engine.errors import UserError
+
+COMMANDS = ("generate",)
+"""Subcommand modules, in the order `--help` lists them."""
+
+
+def _version() -> str:
+    try:
+        return version("logwatch")
+    except PackageNotFoundError:  # running from a source tree without an install
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="logwatch",
+        description="Live anomaly monitor for server metric logs, in the terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"logwatch {_version()}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"logwatch.tui.commands.{name}")
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except UserError as error:
+        print(f"logwatch: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `logwatch generate | head`: the reader left; nothing to report.
+        sys.stderr.close()
+        return 0
