@@ -1,0 +1,1 @@
+"""logwatch's speed and memory figures: `make bench` (python -m bench)."""
