@@ -1,0 +1,59 @@
+"""The live clock appends whole, flushed lines that another process can tail."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+def test_live_clock_appends_whole_lines_and_stops_cleanly(tmp_path):
+    out = tmp_path / "server_logs.txt"
+    out.write_bytes(b'{"kept": "line written before"}\n')
+    process = subprocess.Popen([sys.executable, "-m", "logwatch.tui", "generate", "--rate", "3000",
+                                "--out", str(out)], stderr=subprocess.PIPE)
+    snapshots = []
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        snapshots.append(out.read_bytes())
+        time.sleep(0.013)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=10) == 0, process.stderr.read()
+    assert process.stderr.read() == b""
+    final = out.read_bytes()
+    grew = [s for s in snapshots if len(s) > len(snapshots[0])]
+    assert len({len(s) for s in grew}) > 5, "the file should grow while it is written"
+    for snapshot in snapshots + [final]:
+        assert snapshot.endswith(b"\n"), "a reader must never see half a line"
+        assert final.startswith(snapshot)
+    lines = final.decode().splitlines()
+    assert lines[0] == '{"kept": "line written before"}'
+    entries = [json.loads(line) for line in lines[1:]]
+    assert len(entries) > 1000
+    stamps = [e["timestamp"] for e in entries]
+    assert stamps == sorted(stamps)
+
+
+def test_rate_paces_in_real_time(tmp_path):
+    out = tmp_path / "paced.txt"
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "logwatch.tui", "generate", "--rate", "200",
+                             "--entries", "300", "--out", str(out)], capture_output=True, timeout=30)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().count(b"\n") == 300
+    assert elapsed >= 1.4  # 300 entries at 200/s cannot finish in much less than 1.5 s
+
+
+def test_speed_runs_simulated_time_faster(tmp_path):
+    out = tmp_path / "fast.txt"
+    result = subprocess.run([sys.executable, "-m", "logwatch.tui", "generate", "--speed", "100",
+                             "--entries", "180", "--out", str(out)], capture_output=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    stamps = [json.loads(line)["timestamp"] for line in out.read_text().splitlines()]
+    # 180 entries = 20 steps of 10 s: 190 simulated seconds in about 2 real seconds.
+    first, last = (time.mktime(time.strptime(s[:19], "%Y-%m-%dT%H:%M:%S")) for s in (stamps[0], stamps[-1]))
+    assert last - first == 190
