@@ -1,0 +1,112 @@
+"""Cutting a chunk of bytes into lines, and setting aside the ones no parser should see.
+
+The fast path never splits: `is_plain` answers in a few passes of C code whether a chunk has
+anything unusual (a line over 1 MiB, invalid UTF-8, a blank line). Only chunks that do are
+split here, with numpy, into a clean chunk plus the line number of each kept line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_LINE_BYTES = 1 << 20
+"""Longer lines are skipped as bad (a runaway writer must not exhaust memory)."""
+
+_WS = b" \t\r"
+
+
+def count_lines(chunk: bytes) -> int:
+    """Lines in `chunk`; a last line without its newline counts too."""
+    if not chunk:
+        return 0
+    return chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+
+
+def is_plain(chunk: bytes) -> bool:
+    """True when every line is non-blank, valid UTF-8 and at most MAX_LINE_BYTES long."""
+    if not chunk.isascii():
+        try:
+            chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    if chunk[:1] in (b"\n", b" ", b"\t", b"\r") or b"\n\n" in chunk:
+        return False
+    if b"\n " in chunk or b"\n\t" in chunk or b"\n\r" in chunk:
+        return False
+    # Any line longer than MAX covers a whole aligned block of MAX/2 bytes without "\n".
+    half = MAX_LINE_BYTES // 2
+    body = len(chunk) - 1 if chunk.endswith(b"\n") else len(chunk)
+    for start in range(0, body - half + 1, half):
+        if chunk.find(b"\n", start, start + half) < 0:
+            return False
+    return True
+
+
+@dataclass(slots=True)
+class CleanLines:
+    """The lines worth parsing, joined with "\\n", and what was set aside."""
+
+    data: bytes
+    offsets: np.ndarray
+    """offsets[i]:offsets[i+1] is kept line i including its newline (len = kept + 1)."""
+    numbers: np.ndarray
+    """1-based line number of each kept line (int64)."""
+    bad: list[tuple[int, str]]
+    """(line number, reason) of lines skipped here (too long, invalid UTF-8)."""
+
+    def region(self, lo: int, hi: int) -> bytes:
+        return self.data[self.offsets[lo] : self.offsets[hi]]
+
+    def text(self, i: int) -> str:
+        return self.data[self.offsets[i] : self.offsets[i + 1]].decode("utf-8").rstrip("\r\n")
+
+
+def clean_lines(chunk: bytes, first_line: int) -> CleanLines:
+    """Split `chunk`, drop blank lines silently and bad-byte lines with a reason."""
+    buf = np.frombuffer(chunk, np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    if not chunk.endswith(b"\n") and chunk:
+        ends = np.append(ends, len(chunk))
+    starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
+    n = len(ends)
+    lengths = ends - starts
+    keep = lengths > 0
+    bad: list[tuple[int, str]] = []
+    for i in np.flatnonzero(keep & np.isin(buf[np.minimum(starts, len(buf) - 1)], list(_WS))):
+        if not chunk[starts[i] : ends[i]].strip():
+            keep[i] = False
+    for i in np.flatnonzero(lengths > MAX_LINE_BYTES):
+        keep[i] = False
+        bad.append((first_line + int(i), f"line longer than {MAX_LINE_BYTES // (1 << 20)} MiB"))
+    if not chunk.isascii():
+        high = np.flatnonzero(buf >= 0x80)
+        for i in np.unique(np.searchsorted(starts, high, side="right") - 1):
+            if not keep[i]:
+                continue
+            try:
+                chunk[starts[i] : ends[i]].decode("utf-8")
+            except UnicodeDecodeError:
+                keep[i] = False
+                bad.append((first_line + int(i), "invalid UTF-8"))
+    kept = np.flatnonzero(keep)
+    pieces = [chunk[starts[i] : ends[i]] for i in kept]
+    data = b"\n".join(pieces) + (b"\n" if pieces else b"")
+    sizes = np.fromiter((len(p) + 1 for p in pieces), np.int64, len(pieces))
+    offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    bad.sort()
+    return CleanLines(data, offsets, (first_line + kept).astype(np.int64), bad)
+
+
+def plain_lines(chunk: bytes, first_line: int) -> CleanLines:
+    """`CleanLines` for a chunk `is_plain` accepted, computed without a Python loop."""
+    buf = np.frombuffer(chunk, np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    data = chunk
+    if not chunk.endswith(b"\n"):
+        data = chunk + b"\n"
+        ends = np.append(ends, len(chunk))
+    offsets = np.concatenate(([0], ends + 1)).astype(np.int64)
+    numbers = np.arange(first_line, first_line + len(ends), dtype=np.int64)
+    return CleanLines(data, offsets, numbers, [])

@@ -1,0 +1,133 @@
+"""Reading a whole input to its end: a file, a `.gz` file, or standard input (`-`).
+
+The first line decides the format (a `{` means JSON lines, a header with `timestamp` and
+`value` means CSV). Input is read in chunks cut at the last newline, so every chunk holds
+complete lines and line numbers stay exact across chunks.
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from logwatch.engine.batch import BadLine, Batch, empty_frame
+from logwatch.engine.errors import UserError
+from logwatch.engine.parse.csvfmt import csv_format
+from logwatch.engine.parse.jsonl import parse_lines
+from logwatch.engine.parse.lines import MAX_LINE_BYTES
+
+DEFAULT_CHUNK_BYTES = 8 << 20
+"""Bytes read per batch: large enough for polars to be efficient, small enough to stream."""
+
+
+class LineFormat(Protocol):
+    """Parses complete lines of one input; `header_lines` lines precede the data."""
+
+    header_lines: int
+
+    def parse(self, chunk: bytes, *, where: str, first_line: int) -> Batch: ...
+
+
+class JsonLines:
+    """JSON lines (no header)."""
+
+    header_lines = 0
+
+    def parse(self, chunk: bytes, *, where: str, first_line: int) -> Batch:
+        return parse_lines(chunk, where=where, first_line=first_line)
+
+
+def sniff_format(first_line: bytes, *, name: str) -> LineFormat:
+    """The format announced by the input's first line; `name` is the path (for CSV server names
+    and messages). Raises UserError when the line is neither JSON nor a usable CSV header."""
+    text = first_line.lstrip(b"\xef\xbb\xbf").strip()
+    if text.startswith(b"{") or not text:
+        return JsonLines()
+    fmt = csv_format(text.decode("utf-8", "replace"), server=_stem(name))
+    if fmt is None:
+        shown = text[:60].decode("utf-8", "replace")
+        raise UserError(
+            f"{name}:1: expected JSON lines or a CSV header with timestamp and value columns, "
+            f"found {shown!r}"
+        )
+    return fmt
+
+
+def _stem(name: str) -> str:
+    if name in ("-", "<stdin>"):
+        return "stdin"
+    path = Path(name)
+    for suffix in (".gz", ".csv", ".jsonl", ".json", ".log", ".txt"):
+        if path.name.lower().endswith(suffix):
+            path = path.with_name(path.name[: -len(suffix)])
+    return path.name or "value"
+
+
+def _open(path: str | Path) -> tuple[BinaryIO, str]:
+    name = str(path)
+    if name == "-":
+        return sys.stdin.buffer, "<stdin>"
+    try:
+        if name.endswith(".gz"):
+            handle: BinaryIO = gzip.open(name, "rb")  # type: ignore[assignment]
+            handle.peek(1)  # type: ignore[attr-defined]  # fail now on a non-gzip file
+            return handle, name
+        return open(name, "rb"), name
+    except (OSError, EOFError, zlib.error) as error:
+        raise UserError(f"cannot read {name}: {_why(error)}") from None
+
+
+def _why(error: BaseException) -> str:
+    return getattr(error, "strerror", None) or str(error) or type(error).__name__
+
+
+def read_batches(path: str | Path, *, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Iterator[Batch]:
+    """Read `path` (a file, `.gz`, or `-` for stdin) to its end, one Batch per chunk.
+
+    Raises UserError (one line, naming the file) when the input cannot be opened or read.
+    """
+    handle, where = _open(path)
+    try:
+        yield from _batches(handle, where, str(path), chunk_bytes)
+    except (OSError, EOFError, zlib.error) as error:
+        raise UserError(f"cannot read {where}: {_why(error)}") from None
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+
+
+def _batches(handle: BinaryIO, where: str, name: str, chunk_bytes: int) -> Iterator[Batch]:
+    fmt: LineFormat | None = None
+    pending = b""
+    line = 1  # number of the first line in `pending`
+    skipping = False  # inside a line longer than MAX_LINE_BYTES
+    while True:
+        block = handle.read(chunk_bytes)
+        if skipping:
+            if not block:
+                return
+            cut = block.find(b"\n")
+            if cut < 0:
+                continue
+            block, skipping, line = block[cut + 1 :], False, line + 1
+        data = pending + block
+        if fmt is None and (b"\n" in data or not block):
+            first, _, _ = data.partition(b"\n")
+            fmt = sniff_format(first, name=name)
+            if fmt.header_lines:
+                data, line = data[len(first) + 1 :], line + 1
+        cut = data.rfind(b"\n") + 1 if block else len(data)
+        complete, pending = data[:cut], data[cut:]
+        if complete and fmt is not None:
+            yield fmt.parse(complete, where=where, first_line=line)
+            line += complete.count(b"\n") + (0 if complete.endswith(b"\n") else 1)
+        if not block:
+            return
+        if len(pending) > MAX_LINE_BYTES:
+            bad = BadLine(f"{where}:{line}", f"line longer than {MAX_LINE_BYTES >> 20} MiB")
+            yield Batch(empty_frame(), 1, [bad])
+            pending, skipping = b"", True

@@ -1,0 +1,82 @@
+"""From raw text columns to a `Batch`: check every row at once, keep the good ones in order.
+
+A raw frame has `line` (Int64) and the text/number columns of `RAW_SCHEMA`. Rows with a
+missing field, a value that is not finite, or a timestamp nobody can read become bad lines.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from logwatch.engine.batch import MAX_BAD_SAMPLES, BadLine, Batch, conform
+from logwatch.engine.parse.timestamps import parse_timestamps
+
+RAW_SCHEMA: dict[str, pl.DataType] = {
+    "timestamp": pl.String(),
+    "server": pl.String(),
+    "component": pl.String(),
+    "value": pl.Float64(),
+    "anomalous": pl.Boolean(),
+    "anomaly_type": pl.String(),
+}
+"""What the readers produce before validation (timestamps still text)."""
+
+
+def _reasons(ts_ok: pl.Expr) -> pl.Expr:
+    def missing(name: str) -> pl.Expr:
+        return pl.col(name).is_null()
+
+    return (
+        pl.when(missing("timestamp"))
+        .then(pl.lit("missing field 'timestamp'"))
+        .when(missing("server"))
+        .then(pl.lit("missing field 'server'"))
+        .when(missing("component"))
+        .then(pl.lit("missing field 'component'"))
+        .when(missing("value"))
+        .then(pl.lit("missing field 'value'"))
+        .when(~pl.col("value").is_finite())
+        .then(pl.lit("value is not a finite number"))
+        .when(~ts_ok)
+        .then(pl.lit("unreadable timestamp ") + pl.col("timestamp").str.slice(0, 40).map_elements(repr, pl.String))
+        .otherwise(None)
+    )
+
+
+def finish(
+    raw: pl.DataFrame, bad: list[tuple[int, str]], *, where: str, labels: bool
+) -> Batch:
+    """Validate `raw` (with a `line` column), merge with earlier `bad`, build the Batch."""
+    ts = parse_timestamps(raw["timestamp"])
+    raw = raw.with_columns(ts.alias("_ts"))
+    ok = (
+        pl.col("_ts").is_not_null()
+        & pl.col("server").is_not_null()
+        & pl.col("component").is_not_null()
+        & pl.col("value").is_finite().fill_null(False)
+    )
+    good_mask = raw.select(ok.alias("ok"))["ok"]
+    n_bad_rows = raw.height - int(good_mask.sum())
+    if n_bad_rows:
+        rejected = (
+            raw.filter(~good_mask)
+            .head(MAX_BAD_SAMPLES)
+            .select("line", _reasons(pl.col("_ts").is_not_null()).alias("reason"))
+        )
+        bad = sorted(bad + list(rejected.iter_rows()))
+        raw = raw.filter(good_mask)
+    frame = raw.with_columns(pl.col("_ts").alias("timestamp"))
+    if labels:
+        frame = frame.with_columns(pl.col("anomalous").fill_null(False)).with_columns(
+            pl.when(pl.col("anomalous")).then(pl.col("anomaly_type")).alias("anomaly_type")
+        )
+    else:
+        frame = frame.drop("anomalous", "anomaly_type", strict=False)
+    samples = [BadLine(f"{where}:{line}", reason) for line, reason in bad[:MAX_BAD_SAMPLES]]
+    return Batch(conform(frame), _count(bad, n_bad_rows), samples)
+
+
+def _count(bad: list[tuple[int, str]], n_bad_rows: int) -> int:
+    """`bad` holds every structural bad line but at most MAX_BAD_SAMPLES rejected rows."""
+    sampled_rows = min(n_bad_rows, MAX_BAD_SAMPLES)
+    return len(bad) - sampled_rows + n_bad_rows

@@ -1,0 +1,85 @@
+"""The batch API (used by training): a whole frame to per-server rows and feature windows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from logwatch.engine.window.features import window_features
+from logwatch.engine.window.grid import StepGrid, infer_grid
+from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
+from logwatch.engine.window.spec import FeatureSpec, Scaling, robust_center_scale
+
+
+@dataclass(slots=True)
+class WindowSet:
+    """Feature windows of many servers, one row per (server, step) with a complete window."""
+
+    grid: StepGrid
+    server: np.ndarray
+    """Server name of each window (object array of str)."""
+    step: np.ndarray
+    """Step index of each window's newest step (int64)."""
+    x: np.ndarray
+    """Features (n, spec.dim) float32."""
+    labels: np.ndarray | None
+    """(n, C) bool: the newest step's components that were labeled anomalous."""
+    window_labels: np.ndarray | None
+    """(n,) bool: any anomalous label inside the window (training skips these)."""
+
+
+def discover_components(frame: pl.DataFrame) -> tuple[str, ...]:
+    """Component names found in the data, in order of first appearance."""
+    return tuple(frame["component"].unique(maintain_order=True).to_list())
+
+
+def align(
+    frame: pl.DataFrame, spec: FeatureSpec, grid: StepGrid | None = None
+) -> tuple[StepGrid, dict[str, Rows]]:
+    """Per-server step rows of a whole Batch frame (in input order; labels kept if present)."""
+    grid = grid or infer_grid(frame, spec.step_seconds)
+    labels = "anomalous" in frame.columns
+    stepped = frame.with_columns(grid.step_ids(pl.col("timestamp")))
+    out: dict[str, Rows] = {}
+    for server, (steps, values, flags) in pivot_steps(stepped, spec.components, labels=labels).items():
+        out[server] = extend_rows(None, steps, values, spec.max_gap_steps, flags)
+    return grid, out
+
+
+def fit_scaling(rows: dict[str, Rows], components: tuple[str, ...]) -> Scaling:
+    """Median/IQR per server and component; the default pools every server's rows."""
+    servers = {s: robust_center_scale(r.values) for s, r in rows.items()}
+    pooled = [r.values for r in rows.values()]
+    default = robust_center_scale(np.vstack(pooled) if pooled else np.zeros((0, len(components))))
+    return Scaling(tuple(components), default, servers)
+
+
+def build_windows(
+    frame: pl.DataFrame, spec: FeatureSpec, scaling: Scaling, grid: StepGrid | None = None
+) -> WindowSet:
+    """Feature windows of every server of `frame` (for training and offline evaluation)."""
+    grid, rows = align(frame, spec, grid)
+    servers, steps, xs, labels, window_labels = [], [], [], [], []
+    empty = Rows(np.zeros(0, np.int64), np.zeros((0, spec.n_components)), np.zeros(0, np.int64))
+    for server, r in rows.items():
+        center, scale = scaling.for_server(server)
+        x, idx = window_features(empty, r, spec, center, scale, grid)
+        servers.append(np.full(len(idx), server, dtype=object))
+        steps.append(r.steps[idx])
+        xs.append(x)
+        if r.labels is not None:
+            labels.append(r.labels[idx])
+            any_step = r.labels.any(axis=1)
+            csum = np.concatenate(([0], np.cumsum(any_step)))
+            window_labels.append((csum[idx + 1] - csum[idx + 1 - spec.window]) > 0)
+    has = bool(rows) and all(r.labels is not None for r in rows.values())
+    return WindowSet(
+        grid,
+        np.concatenate(servers) if servers else np.zeros(0, object),
+        np.concatenate(steps) if steps else np.zeros(0, np.int64),
+        np.vstack(xs) if xs else np.zeros((0, spec.dim), np.float32),
+        np.vstack(labels) if has and labels else None,
+        np.concatenate(window_labels) if has and window_labels else None,
+    )

@@ -1,0 +1,135 @@
+"""What a feature vector is made of (`FeatureSpec`) and how values are scaled (`Scaling`).
+
+Both are stored in model.json (keys `components`, `window`, `step_seconds`, `features`,
+`scaling`), so training and scoring build exactly the same vectors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+FEATURES_VERSION = 1
+DEFAULT_WINDOW = 12
+DEFAULT_MAX_GAP_STEPS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSpec:
+    """Layout of one feature vector for a server at step t.
+
+    `[Z(t-W+1..t, c) for each step, component]` (W*C, time-major), then `[sin, cos]` of the
+    time of day when `time_of_day`, then `log(std(diff(Z)) + VOL_EPS)` per component over the
+    window when `volatility`. Z = (value - center) / scale, per server.
+    """
+
+    components: tuple[str, ...]
+    window: int = DEFAULT_WINDOW
+    step_seconds: float | None = None
+    time_of_day: bool = True
+    volatility: bool = True
+    max_gap_steps: int = DEFAULT_MAX_GAP_STEPS
+    """Gaps of at most this many missing steps are carried forward; longer ones restart."""
+    version: int = FEATURES_VERSION
+
+    @property
+    def n_components(self) -> int:
+        return len(self.components)
+
+    @property
+    def dim(self) -> int:
+        c = self.n_components
+        return self.window * c + (2 if self.time_of_day else 0) + (c if self.volatility else 0)
+
+    @property
+    def last_step(self) -> slice:
+        """Columns of the newest step's scaled values."""
+        c = self.n_components
+        return slice((self.window - 1) * c, self.window * c)
+
+    @property
+    def volatility_columns(self) -> slice | None:
+        if not self.volatility:
+            return None
+        return slice(self.dim - self.n_components, self.dim)
+
+    def to_json(self) -> dict[str, Any]:
+        """The model.json `features` dict (components/window/step are top-level keys)."""
+        return {
+            "version": self.version,
+            "values": "robust_scaled",
+            "time_of_day": self.time_of_day,
+            "volatility": self.volatility,
+            "max_gap_steps": self.max_gap_steps,
+            "dim": self.dim,
+        }
+
+    @classmethod
+    def from_json(
+        cls, features: dict[str, Any], *, components: list[str], window: int, step_seconds: float
+    ) -> FeatureSpec:
+        version = int(features.get("version", FEATURES_VERSION))
+        if version != FEATURES_VERSION:
+            raise ValueError(f"features.version {version} is not supported (expected 1)")
+        return cls(
+            components=tuple(components),
+            window=int(window),
+            step_seconds=float(step_seconds),
+            time_of_day=bool(features.get("time_of_day", True)),
+            volatility=bool(features.get("volatility", True)),
+            max_gap_steps=int(features.get("max_gap_steps", DEFAULT_MAX_GAP_STEPS)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Scaling:
+    """Per-server center and scale for each component; `default` for servers never seen."""
+
+    components: tuple[str, ...]
+    default: tuple[np.ndarray, np.ndarray]
+    servers: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def for_server(self, server: str) -> tuple[np.ndarray, np.ndarray]:
+        return self.servers.get(server, self.default)
+
+    def to_json(self) -> dict[str, Any]:
+        def pack(pair: tuple[np.ndarray, np.ndarray]) -> dict[str, dict[str, float]]:
+            center, scale = pair
+            return {
+                c: {"center": float(center[i]), "scale": float(scale[i])}
+                for i, c in enumerate(self.components)
+            }
+
+        return {
+            "method": "median_iqr",
+            "default": pack(self.default),
+            "servers": {s: pack(p) for s, p in sorted(self.servers.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], components: list[str]) -> Scaling:
+        def unpack(entry: dict[str, dict[str, float]]) -> tuple[np.ndarray, np.ndarray]:
+            center = np.array([float(entry[c]["center"]) for c in components])
+            scale = np.array([float(entry[c]["scale"]) for c in components])
+            if not (np.isfinite(center).all() and np.isfinite(scale).all() and (scale > 0).all()):
+                raise ValueError("scaling numbers must be finite with positive scales")
+            return center, scale
+
+        servers = {s: unpack(e) for s, e in data.get("servers", {}).items()}
+        return cls(tuple(components), unpack(data["default"]), servers)
+
+
+def robust_center_scale(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median and IQR/1.349 per column of `values` (rows x components), NaN ignored.
+
+    The scale has a floor so a constant series does not divide by zero.
+    """
+    with np.errstate(all="ignore"):
+        center = np.nanmedian(values, axis=0) if len(values) else np.full(values.shape[1], np.nan)
+        q75, q25 = (np.nanpercentile(values, q, axis=0) for q in (75, 25)) if len(values) else (center, center)
+    center = np.nan_to_num(center, nan=0.0)
+    scale = np.nan_to_num((q75 - q25) / 1.349, nan=0.0)
+    floor = np.maximum(1e-3 * np.maximum(np.abs(center), 1.0), 1e-6)
+    return center, np.maximum(scale, floor)

@@ -1,0 +1,140 @@
+"""The streaming windower used by scoring: entries in, complete windows out, state kept.
+
+A step of a server is final as soon as every known component has a value for it, or when a
+later step of that server begins, or at `flush()`. Entries of a step wait (are *held*) until
+the step is final, so features never depend on where the input was cut into batches.
+An entry for a step that is already final arrives too late to change it: it comes out
+with `late = true` and no window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from logwatch.engine.batch import empty_frame
+from logwatch.engine.window.features import window_features
+from logwatch.engine.window.grid import StepGrid, infer_grid
+from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
+from logwatch.engine.window.spec import FeatureSpec, Scaling
+
+
+@dataclass(slots=True)
+class Windows:
+    """What one push produced."""
+
+    entries: pl.DataFrame
+    """Entries whose step is final, in arrival order, plus `step` (Int64) and `late` (Boolean)."""
+    server: np.ndarray
+    """Server of each feature row (object array)."""
+    step: np.ndarray
+    """Step of each feature row (int64)."""
+    x: np.ndarray
+    """(n, dim) float32 features."""
+    center: np.ndarray
+    """(n, C) the scaling center used for each row (to turn predictions back into units)."""
+    scale: np.ndarray
+    """(n, C) the scaling scale used for each row."""
+
+
+def _concat_rows(a: Rows, b: Rows) -> Rows:
+    return Rows(
+        np.concatenate([a.steps, b.steps]),
+        np.vstack([a.values, b.values]),
+        np.concatenate([a.position, b.position]),
+    )
+
+
+class StreamWindower:
+    """Turns a stream of entry frames into feature windows, one server history at a time."""
+
+    def __init__(self, spec: FeatureSpec, scaling: Scaling, grid: StepGrid | None = None) -> None:
+        self.spec = spec
+        self.scaling = scaling
+        self.grid = grid
+        self._held: pl.DataFrame | None = None
+        self._history: dict[str, Rows] = {}
+
+    @property
+    def held(self) -> int:
+        """Entries waiting for their step to become final."""
+        return 0 if self._held is None else self._held.height
+
+    def push(self, frame: pl.DataFrame) -> Windows:
+        """Add entries (Batch frame schema); return the entries and windows now final."""
+        if self.grid is None:
+            if frame.height == 0:
+                return self._empty(frame)
+            self.grid = infer_grid(frame, self.spec.step_seconds)
+        stepped = frame.with_columns(self.grid.step_ids(pl.col("timestamp")))
+        pool = stepped if self._held is None else pl.concat([self._held, stepped])
+        known = pl.col("component").is_in(list(self.spec.components))
+        at_max = pl.col("step") == pl.col("step").max().over("server")
+        n_at_max = pl.col("component").filter(at_max & known).n_unique().over("server")
+        final = ~at_max | (n_at_max == self.spec.n_components)
+        mask = pool.select(final.alias("f"))["f"]
+        self._held = pool.filter(~mask)
+        return self._finalize(pool.filter(mask))
+
+    def flush(self) -> Windows:
+        """Finalize every held entry (end of input)."""
+        if self._held is None or self._held.height == 0:
+            return self._empty(self._held)
+        pool, self._held = self._held, None
+        return self._finalize(pool)
+
+    def _finalize(self, ready: pl.DataFrame) -> Windows:
+        last = pl.DataFrame(
+            {
+                "server": list(self._history),
+                "_last": [int(r.steps[-1]) if len(r) else -(2**62) for r in self._history.values()],
+            },
+            schema={"server": pl.String, "_last": pl.Int64},
+        )
+        ready = (
+            ready.join(last, on="server", how="left", maintain_order="left")
+            .with_columns((pl.col("step") <= pl.col("_last")).fill_null(False).alias("late"))
+            .drop("_last")
+        )
+        fresh = ready.filter(~pl.col("late"))
+        w = self.spec.window
+        servers, steps, xs, centers, scales = [], [], [], [], []
+        for server, (step_ids, values, _) in pivot_steps(fresh, self.spec.components).items():
+            history = self._history.get(server)
+            new = extend_rows(history, step_ids, values, self.spec.max_gap_steps)
+            empty = Rows(new.steps[:0], new.values[:0], new.position[:0])
+            past = history if history is not None else empty
+            center, scale = self.scaling.for_server(server)
+            x, idx = window_features(past, new, self.spec, center, scale, self.grid)  # type: ignore[arg-type]
+            self._history[server] = _concat_rows(past.tail(w - 1), new).tail(max(w - 1, 1))
+            servers.append(np.full(len(idx), server, dtype=object))
+            steps.append(new.steps[idx])
+            xs.append(x)
+            centers.append(np.broadcast_to(center, (len(idx), len(center))))
+            scales.append(np.broadcast_to(scale, (len(idx), len(scale))))
+        n_comp = self.spec.n_components
+        return Windows(
+            ready,
+            np.concatenate(servers) if servers else np.zeros(0, object),
+            np.concatenate(steps) if steps else np.zeros(0, np.int64),
+            np.vstack(xs) if xs else np.zeros((0, self.spec.dim), np.float32),
+            np.vstack(centers) if centers else np.zeros((0, n_comp)),
+            np.vstack(scales) if scales else np.zeros((0, n_comp)),
+        )
+
+    def _empty(self, like: pl.DataFrame | None) -> Windows:
+        base = like.head(0) if like is not None else empty_frame()
+        entries = base.with_columns(
+            pl.lit(None, pl.Int64).alias("step"), pl.lit(None, pl.Boolean).alias("late")
+        )
+        n_comp = self.spec.n_components
+        return Windows(
+            entries,
+            np.zeros(0, object),
+            np.zeros(0, np.int64),
+            np.zeros((0, self.spec.dim), np.float32),
+            np.zeros((0, n_comp)),
+            np.zeros((0, n_comp)),
+        )
