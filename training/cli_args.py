@@ -1,0 +1,64 @@
+"""Command-line options of `logwatch train` / `python -m logwatch.training` and `logwatch eval`.
+
+Shared by the TUI's CLI and the training package's own entry point, so both accept the
+same options. Light: importing it loads argparse only.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from logwatch.training.models.base import FitConfig
+
+DEFAULT_TARGET_FAR = 0.001
+"""Share of normal entries the automatic threshold may flag (about 1 in 1000)."""
+
+DEFAULT_MAX_ENTRIES = 300_000
+"""Larger logs are sampled down to this many entries (contiguous blocks spread evenly)."""
+
+
+def add_train_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    defaults = FitConfig()
+    parser.add_argument("source", help="log file to learn from (.jsonl, .jsonl.gz, .csv, or - for stdin)")
+    parser.add_argument("--out", metavar="DIR", help="bundle folder to write (default: the per-user models folder)")
+    parser.add_argument(
+        "--backend",
+        choices=("keras", "sklearn"),
+        help="keras (TensorFlow) or sklearn; default keras when TensorFlow is installed",
+    )
+    parser.add_argument("--window", type=_positive_int, metavar="W", help="time steps per window (default: the engine's)")
+    parser.add_argument("--epochs", type=_positive_int, default=defaults.epochs, metavar="N", help=f"most epochs (early stopping usually ends sooner; default {defaults.epochs})")
+    parser.add_argument("--bottleneck", type=_positive_int, default=defaults.bottleneck, metavar="K", help=f"units in the narrowest layer (default {defaults.bottleneck})")
+    parser.add_argument("--seed", type=int, default=defaults.seed, metavar="S", help="random seed for a reproducible run (default 0)")
+    parser.add_argument("--target-far", type=_rate, default=DEFAULT_TARGET_FAR, metavar="R", help=f"target false-alarm rate: share of normal entries flagged (default {DEFAULT_TARGET_FAR})")
+    parser.add_argument("--max-entries", type=_positive_int, default=DEFAULT_MAX_ENTRIES, metavar="N", help=f"sample larger logs down to N entries (default {DEFAULT_MAX_ENTRIES})")
+    parser.add_argument("--progress", choices=("jsonl",), help="jsonl: one JSON event per line on stdout (for the TUI)")
+    return parser
+
+
+def add_eval_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("source", help="labeled log file to score (needs the `anomalous` field)")
+    parser.add_argument("--model", metavar="DIR", help="bundle folder (default: the per-user models folder)")
+    parser.add_argument("--charts", metavar="DIR", help="where to write unseen_data_errors.png (default: the bundle's charts/)")
+    parser.add_argument("--threshold", type=float, metavar="X", help="use this threshold instead of the bundle's")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a rate such as 0.001, got {text!r}") from None
+    if not 0.0 < value < 0.5:
+        raise argparse.ArgumentTypeError(f"expected a rate between 0 and 0.5, got {value}")
+    return value
