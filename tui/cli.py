@@ -14,7 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from logwatch.engine.errors import UserError
 
-COMMANDS = ("generate", "train")
+COMMANDS = ("generate", "train", "tui")
 """Subcommand modules, in the order `--help` lists them."""
 
 

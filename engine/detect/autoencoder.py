@@ -1,0 +1,169 @@
+"""The autoencoder detector: a bundle's ONNX model reconstructs each feature window.
+
+Windows come from the engine's `StreamWindower` (the same features training used). The
+squared reconstruction error of each component (`component_errors`) gives the score of
+that component's entries at that step; the component's share of the step's total error and
+what the model expected make the reason.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from logwatch.engine.bundle import Bundle
+from logwatch.engine.detect.base import fmt_number, percent, scored_empty
+from logwatch.engine.errors import UserError
+from logwatch.engine.window import (
+    VOL_EPS,
+    FeatureSpec,
+    StreamWindower,
+    Windows,
+    component_errors,
+    expected_values,
+)
+
+ROWS_PER_RUN = 16_384
+"""Windows per onnxruntime call (bounds memory, keeps calls efficient)."""
+
+
+def _session(bundle: Bundle):  # -> onnxruntime.InferenceSession
+    import onnxruntime as ort  # heavy: only when an autoencoder is actually used
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    try:
+        session = ort.InferenceSession(
+            str(bundle.onnx_path), options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as error:  # onnxruntime raises its own exception types
+        raise UserError(f"{bundle.onnx_path}: cannot load the model ({error})") from None
+    inputs = {i.name: i for i in session.get_inputs()}
+    outputs = {o.name for o in session.get_outputs()}
+    if bundle.onnx_input not in inputs or bundle.onnx_output not in outputs:
+        raise UserError(
+            f"{bundle.onnx_path}: model has inputs {sorted(inputs)} and outputs "
+            f"{sorted(outputs)}, model.json names {bundle.onnx_input!r} -> {bundle.onnx_output!r}"
+        )
+    width = inputs[bundle.onnx_input].shape[-1]
+    if isinstance(width, int) and width != bundle.spec.dim:
+        raise UserError(
+            f"{bundle.onnx_path}: model takes {width} features, model.json describes {bundle.spec.dim}"
+        )
+    return session
+
+
+class AutoencoderDetector:
+    """Scores entries with a bundle's autoencoder (see module docstring)."""
+
+    name = "autoencoder"
+
+    def __init__(self, bundle: Bundle, *, why: str | None = None) -> None:
+        self.bundle = bundle
+        self.spec = bundle.spec
+        self.default_threshold = bundle.threshold
+        self.why = why or f"model {bundle.describe()}"
+        self._session = _session(bundle)
+        self._windower = StreamWindower(bundle.spec, bundle.scaling)
+
+    def fit(self, frame: pl.DataFrame) -> None:
+        """Nothing to learn online: the model was trained offline. Warms up the windows."""
+        self._windower.push(frame)
+
+    def score(self, frame: pl.DataFrame) -> pl.DataFrame:
+        return self._score(self._windower.push(frame))
+
+    def flush(self) -> pl.DataFrame:
+        return self._score(self._windower.flush())
+
+    def reconstruct(self, x: np.ndarray) -> np.ndarray:
+        """Model output for feature rows x (n, dim) float32, in runs of ROWS_PER_RUN."""
+        out = [
+            self._session.run([self.bundle.onnx_output], {self.bundle.onnx_input: x[i : i + ROWS_PER_RUN]})[0]
+            for i in range(0, len(x), ROWS_PER_RUN)
+        ]
+        return np.vstack(out).reshape(len(x), -1) if out else np.zeros_like(x)
+
+    def _score(self, windows: Windows) -> pl.DataFrame:
+        entries = windows.entries
+        if entries.height == 0:
+            return scored_empty(entries.drop("step", "late", strict=False))
+        cells = self._cells(windows)
+        joined = entries.join(
+            cells, on=["server", "step", "component"], how="left", maintain_order="left"
+        )
+        return joined.with_columns(self._reason().alias("reason")).drop(
+            "step", "late", "_share", "_flat", "_vol", "_vol_expected", "_tod"
+        )
+
+    def _cells(self, w: Windows) -> pl.DataFrame:
+        """One row per (server, step, component) with score, expected and reason parts."""
+        spec = self.spec
+        n, c = len(w.step), spec.n_components
+        x_hat = self.reconstruct(w.x) if n else np.zeros_like(w.x)
+        err = component_errors(w.x, x_hat, spec)
+        total = err.sum(axis=1, keepdims=True)
+        share = np.divide(err, total, out=np.zeros_like(err), where=total > 0)
+        expected = expected_values(x_hat, spec, w.center, w.scale)
+        vol, vol_hat = _variation(w, x_hat, spec)
+        last = w.x[:, spec.last_step].astype(np.float64)
+        level_err = (last - x_hat[:, spec.last_step]) ** 2
+        step_times = self._windower.grid.step_times_us(w.step) if n else w.step  # type: ignore[union-attr]
+        minutes = (step_times // 60_000_000) % 1440
+        return pl.DataFrame(
+            {
+                "server": np.repeat(w.server.astype(str), c),
+                "step": np.repeat(w.step, c),
+                "component": np.tile(np.array(spec.components, dtype=str), n),
+                "score": np.sqrt(err).ravel(),
+                "expected": expected.ravel(),
+                "_share": share.ravel(),
+                "_flat": (level_err < err - level_err).ravel(),
+                "_vol": vol.ravel(),
+                "_vol_expected": vol_hat.ravel(),
+                "_tod": np.repeat(minutes, c),
+            },
+            schema_overrides={"step": pl.Int64, "_tod": pl.Int64},
+        )
+
+    def _reason(self) -> pl.Expr:
+        hhmm = pl.format(
+            "{}:{}",
+            (pl.col("_tod") // 60).cast(pl.String).str.pad_start(2, "0"),
+            (pl.col("_tod") % 60).cast(pl.String).str.pad_start(2, "0"),
+        )
+        level = pl.concat_str(
+            pl.col("component"), pl.lit(" "), fmt_number(pl.col("value")),
+            pl.lit(" vs expected "), fmt_number(pl.col("expected")),
+            pl.lit(" at "), hhmm, pl.lit("; "), percent(pl.col("_share")), pl.lit(" of error"),
+        )
+        moving = pl.when(pl.col("_vol") < pl.col("_vol_expected")).then(pl.lit(" barely moving")).otherwise(pl.lit(" jumping"))
+        variation = pl.concat_str(
+            pl.col("component"), pl.lit(" "), fmt_number(pl.col("value")), moving,
+            pl.lit(" (step-to-step change "), fmt_number(pl.col("_vol")),
+            pl.lit(" vs usual "), fmt_number(pl.col("_vol_expected")),
+            pl.lit("); "), percent(pl.col("_share")), pl.lit(" of error"),
+        )
+        components = ", ".join(self.spec.components)
+        return (
+            pl.when(pl.col("late"))
+            .then(pl.lit("arrived after its time step was scored"))
+            .when(~pl.col("component").is_in(list(self.spec.components)))
+            .then(pl.lit(f"component not in the model ({components})"))
+            .when(pl.col("score").is_null())
+            .then(pl.lit(f"warming up: the window needs {self.spec.window} steps of this server"))
+            .when(pl.col("_flat"))
+            .then(variation)
+            .otherwise(level)
+        )
+
+
+def _variation(w: Windows, x_hat: np.ndarray, spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
+    """Typical step-to-step change in the data's units: seen in the window, and expected."""
+    cols = spec.volatility_columns
+    if cols is None:
+        zeros = np.zeros((len(w.step), spec.n_components))
+        return zeros, zeros
+    seen = np.maximum(np.exp(w.x[:, cols].astype(np.float64)) - VOL_EPS, 0) * w.scale
+    hoped = np.maximum(np.exp(x_hat[:, cols].astype(np.float64)) - VOL_EPS, 0) * w.scale
+    return seen, hoped

@@ -1,0 +1,70 @@
+"""The interface every detector implements, and helpers they share for reasons.
+
+A detector turns entry frames into scored frames: the input columns plus `score` (Float64,
+null when the entry cannot be scored yet), `expected` (Float64, in the data's units) and
+`reason` (String). Thresholds and `predicted` are added by the `Scorer`, so changing the
+threshold never needs a rescore.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import polars as pl
+
+from logwatch.engine.batch import empty_frame
+
+
+class Detector(Protocol):
+    """Fit statistics, score batches, suggest a threshold."""
+
+    name: str
+    """Short name: "zscore" or "autoencoder"."""
+    why: str
+    """Why this detector is the one running (shown in summaries and the TUI)."""
+    default_threshold: float
+    """Threshold to use when the user gives none (a score above it is an anomaly)."""
+
+    def fit(self, frame: pl.DataFrame) -> None:
+        """Learn or warm up statistics from entries (Batch frame schema) without scoring."""
+
+    def score(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Entries ready to be scored, in arrival order, with score, expected and reason.
+
+        Entries may be held back until their step is complete; `flush` returns them."""
+        ...
+
+    def flush(self) -> pl.DataFrame:
+        """Score every entry still held back (end of input)."""
+        ...
+
+
+def fmt_number(expr: pl.Expr) -> pl.Expr:
+    """A number as short text: 3 significant digits or so, whole numbers when large."""
+    a = expr.abs()
+    return (
+        pl.when(expr.is_null())
+        .then(pl.lit("?"))
+        .when(a >= 1000)
+        .then(expr.round(0).cast(pl.Int64).cast(pl.String))
+        .when(a >= 10)
+        .then(expr.round(1).cast(pl.String))
+        .when(a >= 1)
+        .then(expr.round(2).cast(pl.String))
+        .otherwise(expr.round(4).cast(pl.String))
+    )
+
+
+def percent(expr: pl.Expr) -> pl.Expr:
+    """A share in [0, 1] as "86%"."""
+    return (expr * 100).round(0).cast(pl.Int64).cast(pl.String) + pl.lit("%")
+
+
+def scored_empty(like: pl.DataFrame | None = None) -> pl.DataFrame:
+    """No rows, with the scored columns."""
+    base = like.head(0) if like is not None else empty_frame()
+    return base.with_columns(
+        pl.lit(None, pl.Float64).alias("score"),
+        pl.lit(None, pl.Float64).alias("expected"),
+        pl.lit(None, pl.String).alias("reason"),
+    )

@@ -1,0 +1,13 @@
+"""Export sinks: scored entries to `.csv`, `.jsonl` or `.parquet`, complete or absent.
+
+`open_writer(path, labels=...)` picks the format from the extension. Writers are
+incremental (`write(frame)` any number of times, then `close()` or `abort()`); by default
+they write to a hidden temporary file next to `path` and rename it into place on `close()`.
+With `append=True` (for `--follow`), CSV and JSON lines rows are appended to `path` itself,
+whole rows at a time.
+"""
+
+from logwatch.engine.export.columns import EXPORT_COLUMNS, export_columns, export_frame
+from logwatch.engine.export.writers import FORMATS, ExportWriter, check_target, open_writer
+
+__all__ = ["EXPORT_COLUMNS", "FORMATS", "ExportWriter", "check_target", "export_columns", "export_frame", "open_writer"]

@@ -1,0 +1,181 @@
+"""CSV, JSON lines and Parquet writers sharing one life cycle: write*, then close or abort."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Protocol
+
+import polars as pl
+
+from logwatch.engine.batch import SCHEMA, SCORE_SCHEMA
+from logwatch.engine.errors import UserError
+from logwatch.engine.export.columns import TIMESTAMP_FORMAT, export_columns, export_frame
+
+FORMATS = (".csv", ".jsonl", ".parquet")
+
+
+class ExportWriter(Protocol):
+    path: Path
+    rows: int
+    """Rows written so far."""
+
+    def write(self, frame: pl.DataFrame) -> None:
+        """Append scored rows (any frame with the scored columns)."""
+
+    def close(self) -> None:
+        """Finish: the file at `path` is complete."""
+
+    def abort(self) -> None:
+        """Give up: a temporary file is removed (appended rows stay, each one whole)."""
+
+
+def _fail(path: Path, error: OSError) -> UserError:
+    return UserError(f"cannot write {path}: {error.strerror or error}")
+
+
+class _FileWriter:
+    """Shared plumbing: a temporary sibling renamed on close, or the target in append mode."""
+
+    suffix = ""
+
+    def __init__(self, path: Path, *, labels: bool, append: bool) -> None:
+        self.path = path
+        self.labels = labels
+        self.rows = 0
+        self._append = append
+        self._tmp: Path | None = None
+        try:
+            if append:
+                self._handle: IO[bytes] = open(path, "ab")
+                fresh = self._handle.tell() == 0
+            else:
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+                self._tmp = Path(tmp)
+                self._handle = os.fdopen(fd, "wb")
+                fresh = True
+            if fresh:
+                self._header()
+        except OSError as error:
+            raise _fail(path, error) from None
+
+    def _header(self) -> None:
+        pass
+
+    def _write(self, frame: pl.DataFrame) -> None:
+        raise NotImplementedError
+
+    def write(self, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        try:
+            self._write(export_frame(frame, self.labels))
+            if self._append:
+                self._handle.flush()
+        except OSError as error:
+            raise _fail(self.path, error) from None
+        self.rows += frame.height
+
+    def close(self) -> None:
+        try:
+            self._handle.close()
+            if self._tmp is not None:
+                os.replace(self._tmp, self.path)
+                self._tmp = None
+        except OSError as error:
+            self.abort()
+            raise _fail(self.path, error) from None
+
+    def abort(self) -> None:
+        self._handle.close()
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+            self._tmp = None
+
+
+class CsvWriter(_FileWriter):
+    def _header(self) -> None:
+        self._handle.write((",".join(export_columns(self.labels)) + "\n").encode())
+
+    def _write(self, frame: pl.DataFrame) -> None:
+        frame.write_csv(self._handle, include_header=False, datetime_format=TIMESTAMP_FORMAT)
+
+
+class JsonlWriter(_FileWriter):
+    def _write(self, frame: pl.DataFrame) -> None:
+        frame.with_columns(pl.col("timestamp").dt.strftime(TIMESTAMP_FORMAT)).write_ndjson(
+            self._handle
+        )
+
+
+class ParquetWriter:
+    """Parquet has no appendable form here: rows are kept and written once, on close."""
+
+    def __init__(self, path: Path, *, labels: bool) -> None:
+        self.path = path
+        self.labels = labels
+        self.rows = 0
+        self._frames: list[pl.DataFrame] = []
+
+    def write(self, frame: pl.DataFrame) -> None:
+        if frame.height:
+            self._frames.append(export_frame(frame, self.labels))
+            self.rows += frame.height
+
+    def close(self) -> None:
+        frame = (
+            pl.concat(self._frames)
+            if self._frames
+            else export_frame(_empty_scored(), self.labels)
+        )
+        self._frames = []
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        try:
+            frame.write_parquet(tmp)
+            os.replace(tmp, self.path)
+        except OSError as error:
+            Path(tmp).unlink(missing_ok=True)
+            raise _fail(self.path, error) from None
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def abort(self) -> None:
+        self._frames = []
+
+
+def _empty_scored() -> pl.DataFrame:
+    return pl.DataFrame(schema={**SCHEMA, **SCORE_SCHEMA})
+
+
+def check_target(path: str | Path, *, append: bool = False) -> Path:
+    """Validate an export path before any work starts (UserError names the problem)."""
+    target = Path(path).expanduser()
+    suffix = target.suffix.lower()
+    if suffix not in FORMATS:
+        raise UserError(
+            f"--export {path}: unknown extension {suffix or '(none)'!r} (use .csv, .jsonl or .parquet)"
+        )
+    if target.is_dir():
+        raise UserError(f"--export {path}: is a folder")
+    if not target.parent.is_dir():
+        raise UserError(f"--export {path}: folder {target.parent} does not exist")
+    if append and suffix == ".parquet":
+        raise UserError(f"--export {path}: Parquet cannot be appended to; use .csv or .jsonl")
+    return target
+
+
+def open_writer(path: str | Path, *, labels: bool, append: bool = False) -> ExportWriter:
+    """A writer for `path`, chosen by its extension (.csv, .jsonl, .parquet).
+
+    `labels`: add the `anomalous` column. `append`: add rows to `path` as they come
+    (CSV/JSON lines only; for `--follow`). Raises UserError for an unknown extension or an
+    unwritable place.
+    """
+    target = check_target(path, append=append)
+    if target.suffix.lower() == ".parquet":
+        return ParquetWriter(target, labels=labels)
+    cls = CsvWriter if target.suffix.lower() == ".csv" else JsonlWriter
+    return cls(target, labels=labels, append=append)

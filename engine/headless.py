@@ -1,0 +1,102 @@
+"""The headless runner: batches in, scored rows out to an export file, one summary line.
+
+Used by `logwatch tui SOURCE --export OUT`; the batches may be a finite file
+(`read_batches`) or a tailing source that never ends (`--follow`, stopped with Ctrl-C).
+The export is opened when the first entries show whether the input has labels, and it is
+aborted (no half file) if anything goes wrong or the user interrupts.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TextIO
+
+import polars as pl
+
+from logwatch.engine.batch import Batch
+from logwatch.engine.evaluate import Evaluation
+from logwatch.engine.export import ExportWriter
+from logwatch.engine.score import Scorer
+
+BAD_LINE_REPORTS = 5
+"""Bad lines reported by place on stderr (all are counted in the summary)."""
+
+
+@dataclass(slots=True)
+class Summary:
+    entries: int = 0
+    bad_lines: int = 0
+    flagged: int = 0
+    written: int = 0
+    detector: str = ""
+    threshold: float = 0.0
+    seconds: float = 0.0
+    export: str = ""
+
+    def line(self) -> str:
+        """The one summary line printed at the end of a headless run."""
+        rate = self.entries / self.seconds if self.seconds > 0 else 0.0
+        return (
+            f"read {self.entries:,} entries, {self.bad_lines:,} bad lines skipped, "
+            f"{self.flagged:,} anomalies flagged; detector {self.detector}, "
+            f"threshold {self.threshold:.4g}; {self.seconds:.2f} s, {rate:,.0f} entries/s"
+            + (f"; wrote {self.written:,} rows to {self.export}" if self.export else "")
+        )
+
+
+def run_headless(
+    batches: Iterable[Batch],
+    scorer: Scorer,
+    open_export: Callable[[bool], ExportWriter] | None,
+    *,
+    write_all: bool = False,
+    evaluation: Evaluation | None = None,
+    err: TextIO | None = None,
+) -> Summary:
+    """Score every batch; write predicted anomalies (or every entry with `write_all`).
+
+    `open_export(labels)` opens the writer once it is known whether the input carries
+    `anomalous` labels. Bad lines are reported to `err` (stderr) with their `path:line`.
+    """
+    err = err or sys.stderr
+    summary = Summary(detector=scorer.detector.name)
+    started = time.perf_counter()
+    writer: ExportWriter | None = None
+    reported = 0
+
+    def take(scored: pl.DataFrame) -> None:
+        flagged = scored.filter(pl.col("predicted"))
+        summary.flagged += flagged.height
+        if evaluation is not None:
+            evaluation.update(scored)
+        if writer is not None:
+            writer.write(scored if write_all else flagged)
+
+    try:
+        for batch in batches:
+            for bad in batch.bad_samples:
+                if reported < BAD_LINE_REPORTS:
+                    print(f"logwatch: skipped {bad.where}: {bad.reason}", file=err, flush=True)
+                    reported += 1
+            summary.bad_lines += batch.bad_lines
+            summary.entries += batch.frame.height
+            if writer is None and open_export is not None and batch.frame.height:
+                writer = open_export(batch.has_labels)
+            take(scorer.score(batch))
+        if writer is None and open_export is not None:
+            writer = open_export(False)
+        take(scorer.flush())
+        if writer is not None:
+            writer.close()
+            summary.written = writer.rows
+            summary.export = str(writer.path)
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    summary.threshold = scorer.threshold
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -1,0 +1,76 @@
+"""The Scorer: a detector plus a threshold, turning Batches into scored frames.
+
+Scored frame columns: the batch columns, then `score, threshold, predicted, reason,
+expected` (see `logwatch.engine.batch.SCORE_SCHEMA`). `make_detector` picks the detector
+the way the CLI and the TUI both do: the autoencoder when a bundle exists, else z-score.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import polars as pl
+
+from logwatch.engine.batch import SCHEMA, SCORE_SCHEMA, Batch
+from logwatch.engine.bundle import bundle_exists, default_model_dir, load_bundle
+from logwatch.engine.detect.base import Detector
+from logwatch.engine.detect.zscore import ZScoreDetector
+from logwatch.engine.errors import UserError
+
+DETECTORS = ("auto", "zscore", "autoencoder")
+
+
+class Scorer:
+    """Scores batches with `detector`; `threshold` (None = the detector's default) can be
+    changed at any time and applies to the next frames returned."""
+
+    def __init__(self, detector: Detector, threshold: float | None = None) -> None:
+        self.detector = detector
+        self._threshold: float | None = None
+        self.threshold = threshold  # type: ignore[assignment]
+
+    @property
+    def threshold(self) -> float:
+        return self.detector.default_threshold if self._threshold is None else self._threshold
+
+    @threshold.setter
+    def threshold(self, value: float | None) -> None:
+        if value is not None and not math.isfinite(value):
+            raise UserError(f"--threshold must be a finite number, got {value}")
+        self._threshold = value
+
+    def score(self, batch: Batch | pl.DataFrame) -> pl.DataFrame:
+        """Scored entries that are ready (held-back ones from earlier batches come first)."""
+        frame = batch.frame if isinstance(batch, Batch) else batch
+        return self._finish(self.detector.score(frame))
+
+    def flush(self) -> pl.DataFrame:
+        """Scored entries the detector was still holding (call at end of input)."""
+        return self._finish(self.detector.flush())
+
+    def _finish(self, scored: pl.DataFrame) -> pl.DataFrame:
+        threshold = self.threshold
+        base = [c for c in SCHEMA if c in scored.columns]
+        return scored.with_columns(
+            pl.lit(threshold, pl.Float64).alias("threshold"),
+            (pl.col("score") > threshold).fill_null(False).alias("predicted"),
+        ).select(*base, *(pl.col(c).cast(t) for c, t in SCORE_SCHEMA.items()))
+
+
+def make_detector(kind: str = "auto", model_dir: Path | str | None = None) -> Detector:
+    """The detector to use: "zscore", "autoencoder" (needs a bundle) or "auto" (the
+    autoencoder when a bundle exists, else z-score). `detector.why` says which and why."""
+    if kind not in DETECTORS:
+        raise UserError(f"--detector must be one of {', '.join(DETECTORS)}, got {kind!r}")
+    folder = Path(model_dir).expanduser() if model_dir is not None else default_model_dir()
+    if kind == "zscore":
+        return ZScoreDetector(why="z-score detector (chosen with --detector zscore)")
+    if kind == "auto" and not bundle_exists(folder):
+        if model_dir is not None:
+            raise UserError(f"--model {folder}: no model bundle there (model.json and model.onnx)")
+        return ZScoreDetector(why=f"z-score detector: no model bundle at {folder}")
+    from logwatch.engine.detect.autoencoder import AutoencoderDetector
+
+    bundle = load_bundle(folder)
+    return AutoencoderDetector(bundle, why=f"autoencoder: {bundle.describe()}")

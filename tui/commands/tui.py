@@ -1,0 +1,108 @@
+"""`logwatch tui [SOURCE]`: the terminal UI, or with --export a headless scoring run.
+
+With --export nothing from Textual is imported: the run works with no terminal at all
+(stdin/stdout not ttys, TERM unset), scores SOURCE to its end, writes OUT and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+from logwatch.engine.errors import UserError
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "tui",
+        help="watch logs in the terminal UI, or score them headless with --export",
+        description="Score server metric logs for anomalies. Without --export, opens the "
+        "terminal UI; with --export OUT, scores SOURCE to its end and writes OUT "
+        "(.csv, .jsonl or .parquet) without any terminal.",
+    )
+    parser.add_argument("source", nargs="?", metavar="SOURCE",
+                        help="log file (JSON lines or CSV, optionally .gz), or - for standard input")
+    parser.add_argument("--export", metavar="OUT", help="headless: write scored entries to OUT "
+                        "(extension picks the format: .csv, .jsonl, .parquet)")
+    parser.add_argument("--all", action="store_true",
+                        help="export every entry (default: only predicted anomalies)")
+    parser.add_argument("--model", metavar="DIR",
+                        help="model bundle folder (default: the per-user models/current)")
+    parser.add_argument("--detector", choices=("zscore", "autoencoder"),
+                        help="default: the autoencoder when a model exists, else z-score")
+    parser.add_argument("--threshold", type=float, metavar="X",
+                        help="score above which an entry is an anomaly (overrides the model's)")
+    parser.add_argument("--eval", action="store_true",
+                        help="print confusion matrix, precision, recall, F1 and recall per "
+                        "anomaly_type (input needs `anomalous` labels)")
+    parser.add_argument("--follow", action="store_true", help="keep reading SOURCE as it grows")
+    parser.add_argument("--from-start", action="store_true",
+                        help="with --follow: read the existing content first")
+    parser.add_argument("--poll", action="store_true",
+                        help="with --follow: poll the file instead of waiting for change events")
+    parser.add_argument("--config", metavar="PATH", help="config.json (default: the shipped one)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.export is None:
+        return _launch_tui(args)
+    return _headless(args)
+
+
+def _launch_tui(args: argparse.Namespace) -> int:
+    try:
+        from logwatch.tui.app import launch  # type: ignore[import-not-found]
+    except ModuleNotFoundError as error:
+        if error.name not in ("logwatch.tui.app",):
+            raise
+        print("logwatch: the terminal UI is not built yet; use --export OUT for a headless run",
+              file=sys.stderr)
+        return 2
+    return int(launch(args) or 0)
+
+
+def _interrupt_on_sigterm() -> None:
+    """`kill` behaves like Ctrl-C: the export is aborted, no half file stays."""
+    if threading.current_thread() is threading.main_thread():
+        def handler(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, handler)
+
+
+def _headless(args: argparse.Namespace) -> int:
+    from logwatch.engine.evaluate import Evaluation, format_report
+    from logwatch.engine.export import check_target, open_writer
+    from logwatch.engine.headless import run_headless
+    from logwatch.engine.parse import read_batches
+    from logwatch.engine.score import Scorer, make_detector
+
+    if args.source is None:
+        raise UserError("--export needs a SOURCE: a log file, a .gz file, or - for standard input")
+    if args.follow:
+        raise UserError("--follow is not available in headless mode yet (the live-sources "
+                        "issue adds it); run without --follow to score SOURCE to its end")
+    if args.config is not None:
+        from logwatch.engine.config import load_config
+
+        load_config(args.config)  # a bad config is reported before any work
+    check_target(args.export)
+    detector = make_detector(args.detector or "auto", args.model)
+    print(f"logwatch: {detector.why}", file=sys.stderr)
+    scorer = Scorer(detector, args.threshold)
+    evaluation = Evaluation() if args.eval else None
+    _interrupt_on_sigterm()
+    summary = run_headless(
+        read_batches(args.source),
+        scorer,
+        lambda labels: open_writer(args.export, labels=labels),
+        write_all=args.all,
+        evaluation=evaluation,
+    )
+    if evaluation is not None:
+        print(format_report(evaluation))
+    print(summary.line())
+    return 0
