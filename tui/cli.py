@@ -14,7 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from logwatch.engine.errors import UserError
 
-COMMANDS = ("generate", "train", "tui")
+COMMANDS = ("generate", "train", "eval", "tui")
 """Subcommand modules, in the order `--help` lists them."""
 
 
