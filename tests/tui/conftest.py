@@ -1,0 +1,86 @@
+"""Helpers for the TUI tests: a seeded, finite generator source and a frozen clock, so the
+app is deterministic; a tiny real model bundle trained once per session."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from logwatch.engine.batch import Batch
+from logwatch.engine.config import load_config
+from logwatch.engine.generate import Simulator, encode_json_lines
+
+FROZEN_NOW = 1736208000.0
+"""2025-01-07 00:00:00 UTC: the clock every test app sees."""
+START = datetime(2025, 1, 5)
+
+
+def generated(steps: int, seed: int = 7, chunk: int = 200) -> list[Batch]:
+    """`steps` time steps of the default config (9 entries each), in batches of `chunk` steps."""
+    sim = Simulator(load_config(None), seed=seed, start=START)
+    return [Batch(sim.next_chunk(min(chunk, steps - done))) for done in range(0, steps, chunk)]
+
+
+def make_app(tmp_path: Path, steps: int = 3000, **options):
+    """The real app over a finite seeded source, z-score (no model in `tmp_path`), frozen clock."""
+    from logwatch.tui.app import LogwatchApp
+    from logwatch.tui.options import MonitorOptions
+
+    settings = {"model_dir": tmp_path / "models" / "current", "auto_train": False, "zoom": 300.0}
+    settings.update(options)
+    return LogwatchApp(MonitorOptions(**settings), source=generated(steps), clock=lambda: FROZEN_NOW)
+
+
+async def settle(pilot, app, timeout: float = 30.0) -> None:
+    """Wait until the finite source is read to its end and every entry is on screen."""
+    waited = 0.0
+    while app.ended is None and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
+    assert app.ended == "source ended", app.ended
+    for _ in range(2):  # a first repaint mounts the sparklines, the second draws at their size
+        app.main.repaint(force=True)
+        await pilot.pause()
+
+
+async def wait_until(pilot, condition, timeout: float = 60.0, step: float = 0.1) -> None:
+    waited = 0.0
+    while not condition():
+        assert waited < timeout, "timed out"
+        await pilot.pause(step)
+        waited += step
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text (no colours)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system=None, record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+def write_log(path: Path, steps: int, seed: int = 3) -> Path:
+    sim = Simulator(load_config(None), seed=seed, start=START)
+    path.write_bytes(encode_json_lines(sim.next_chunk(steps)))
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_bundle(tmp_path_factory) -> Path:
+    """A real (small, quick) scikit-learn bundle, trained once by the training subprocess."""
+    folder = tmp_path_factory.mktemp("bundle")
+    data = write_log(folder / "train.jsonl", 2500)
+    out = folder / "model"
+    subprocess.run(
+        [sys.executable, "-m", "logwatch.training", str(data), "--out", str(out), "--backend",
+         "sklearn", "--epochs", "4", "--progress", "jsonl"],
+        check=True, capture_output=True, timeout=120,
+    )
+    return out

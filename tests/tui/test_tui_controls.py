@@ -1,0 +1,189 @@
+"""Every control of the main screen, driven by key presses on the real app (`run_test`)."""
+
+from __future__ import annotations
+
+import threading
+
+from conftest import generated, make_app, screen_text, settle, wait_until
+
+from logwatch.tui.screens.details import DetailsScreen
+from logwatch.tui.screens.help import HelpScreen
+from logwatch.tui.screens.model import ModelScreen
+from logwatch.tui.screens.server_picker import ServerPicker
+from logwatch.tui.widgets.feed_table import FeedTable
+from logwatch.tui.widgets.metric_spark import MetricSpark
+from logwatch.tui.widgets.server_bar import ServerBar
+
+
+def feed_rows(app) -> list[tuple[str, str]]:
+    table = app.main.query_one(FeedTable)
+    return [(str(table.get_row_at(i)[1]), str(table.get_row_at(i)[2])) for i in range(table.row_count)]
+
+
+def flagged(app) -> int:
+    return app.state.flagged_count(len(app.state.history))
+
+
+async def test_threshold_keys_change_the_flagged_set_everywhere(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        before, rows, share = flagged(app), app.main.query_one(FeedTable).row_count, app.state.flagged_share()
+        assert before > 0 and rows > 0
+        await pilot.press("plus", "plus", "plus", "plus", "plus", "plus", "plus", "plus")
+        await pilot.pause()
+        assert app.state.threshold > app.state.model.threshold * 2
+        assert flagged(app) < before
+        assert app.main.query_one(FeedTable).row_count < rows
+        assert app.state.flagged_share() <= share
+        for _ in range(16):
+            await pilot.press("minus")
+        await pilot.pause()
+        assert flagged(app) > before
+        assert app.main.query_one(FeedTable).row_count > rows
+
+
+async def test_exact_threshold_and_recalibration(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("t")
+        await pilot.pause()
+        field = app.screen.query_one("#value")
+        field.value = ""
+        await pilot.press("n", "enter")  # not a number: the dialog stays
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ThresholdInput"
+        field.value = "1e9"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.state.threshold == 1e9 and flagged(app) == 0 and feed_rows(app) == []
+        await pilot.press("a")
+        await pilot.pause()
+        assert 0 < app.state.threshold < 1e9
+        assert 0 < flagged(app) < 0.05 * len(app.state.history)
+
+
+async def test_filter_narrows_the_feed_and_escape_clears_it(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        everything = feed_rows(app)
+        assert {server for server, _ in everything} >= {"server_1", "server_2"}
+        await pilot.press("slash", *"server_2")
+        await pilot.pause()
+        narrowed = feed_rows(app)
+        assert narrowed and all(server == "server_2" for server, _ in narrowed)
+        await pilot.press("enter")  # keeps the filter, back to the table
+        assert isinstance(app.focused, FeedTable) and feed_rows(app) == narrowed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert feed_rows(app) == everything
+
+
+async def test_server_switch_by_key_and_from_the_list(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        bar = app.main.query_one(ServerBar)
+        assert bar.server == "server_1"
+        first = [s.columns.current for s in app.main.query(MetricSpark)]
+        await pilot.press("s")
+        assert bar.server == "server_2"
+        assert [s.columns.current for s in app.main.query(MetricSpark)] != first
+        await pilot.press("S", "S")
+        assert bar.server == "server_3"
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, ServerPicker)
+        await pilot.press("k", "k", "j", "enter")  # server_3 -> 2 -> 1 -> 2
+        await pilot.pause()
+        assert app.screen is app.main and bar.server == "server_2"
+
+
+async def test_enter_opens_details_with_shares_and_neighbours(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DetailsScreen)
+        incident = screen.incident
+        text = screen_text(app)
+        assert "Share of the error" in text and "Actual (expected)" in text
+        for component in ("CPU", "Memory", "Disk"):
+            assert component in text
+        assert incident.id == app.state.feed.view()[1].id  # j moved to the second row
+        await pilot.press("escape")
+        assert app.screen is app.main
+
+
+class GatedSource:
+    """The first batches at once, the rest only after `gate` is set."""
+
+    def __init__(self, batches, first: int) -> None:
+        self.batches, self.first, self.gate = batches, first, threading.Event()
+
+    def __iter__(self):
+        for index, batch in enumerate(self.batches):
+            if index == self.first:
+                while not self.gate.wait(0.05):
+                    pass
+            yield batch
+
+    def stop(self) -> None:
+        self.gate.set()
+
+
+async def test_pause_freezes_the_display_not_the_ingest(tmp_path):
+    from conftest import FROZEN_NOW
+
+    from logwatch.tui.app import LogwatchApp
+    from logwatch.tui.options import MonitorOptions
+
+    batches = generated(1200)
+    source = GatedSource(batches, first=3)
+    first = sum(b.frame.height for b in batches[:3])
+    options = MonitorOptions(model_dir=tmp_path / "none", auto_train=False, zoom=300.0)
+    app = LogwatchApp(options, source=source, clock=lambda: FROZEN_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.state.history) == first)
+        app.main.repaint(force=True)
+        await pilot.press("p")
+        shown = app.main.query_one(ServerBar).newest
+        source.gate.set()
+        await wait_until(pilot, lambda: app.ended is not None)
+        await pilot.pause(0.6)  # a few timer ticks
+        assert len(app.state.history) > first
+        assert app.main.query_one(ServerBar).newest == shown
+        await pilot.press("p")
+        assert app.main.query_one(ServerBar).newest > shown
+
+
+async def test_help_model_and_palette_screens(tmp_path):
+    app = make_app(tmp_path, steps=600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        for key in ("?", "/", "+", "-", "t", "a", "r", "m", "p", "q", "s", "l", "Enter"):
+            assert any(line.startswith(f"{key} ") for line in lines), key
+        await pilot.press("escape", "m")
+        assert isinstance(app.screen, ModelScreen)
+        assert "z-score baseline" in screen_text(app)
+        await pilot.press("escape")
+        commands = [c.title for c in app.get_system_commands(app.main)]
+        assert any("Retrain" in c or "Train a new model" in c for c in commands)
+        assert len([c for c in commands if "key:" not in c]) >= 15
+
+
+async def test_q_quits_and_stops_the_ingest(tmp_path):
+    app = make_app(tmp_path, steps=600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_value == 0
+    assert app.ingest._stop.is_set()

@@ -1,0 +1,73 @@
+"""Pure drawing: literal log text, sparkline columns and steady scales, charts."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from datetime import datetime, timedelta
+
+from logwatch.tui.history import History
+from logwatch.tui.literal import literal, visible
+from logwatch.tui.series import StableScale, aligned_end, bucket
+from logwatch.tui.widgets.charts import histogram_chart, line_chart
+from logwatch.tui.widgets.spark_text import MARK, bar_row, label, levels, mark_row
+
+
+def test_log_text_is_shown_literally():
+    assert literal("[bold red]x").plain == "[bold red]x"
+    assert literal("[bold red]x").spans == []
+    assert visible("a\x1b[31mb\x07\nc\x9b") == "a\\x1b[31mb\\x07\\x0ac\\x9b"
+
+
+def test_flagged_columns_get_a_mark_that_needs_no_colour():
+    flagged = np.array([False, True, True, False])
+    assert mark_row(flagged, None).plain == f" {MARK}{MARK} "
+    row = bar_row(levels(np.array([0.0, 1.0, np.nan, 0.5]), 0.0, 1.0), flagged, None, "red")
+    assert row.plain == "▁█ ▅"
+
+
+def test_labels_have_a_fixed_width():
+    from rich.text import Text
+
+    for name in ("CPU", "a-very-long-component-name"):
+        for right in ("1.00", "123456789"):
+            assert label(Text(name), right).cell_len == 14
+
+
+def _frame(times, values, scores):
+    n = len(values)
+    return pl.DataFrame({
+        "timestamp": times, "server": ["s"] * n, "component": ["c"] * n, "value": values,
+        "score": scores, "threshold": [1.0] * n, "reason": [""] * n, "expected": [0.0] * n,
+    }, schema_overrides={"timestamp": pl.Datetime("us")})
+
+
+def test_a_column_shows_its_mean_or_its_most_anomalous_entry():
+    t0 = datetime(2025, 1, 5)
+    history = History(100)
+    times = [t0 + timedelta(seconds=s) for s in (0, 10, 60, 70, 80)]
+    history.append(_frame(times, [1.0, 3.0, 10.0, 99.0, 20.0], [0, 0, 0, 5, 2]))
+    order = history.order()
+    end = aligned_end(int(history.timestamp[order[-1]]), 60_000_000)
+    columns = bucket(history, order, end_us=end, span_us=60_000_000, columns=3, factor=1.0)
+    assert np.isnan(columns.values[0])
+    assert columns.values[1:].tolist() == [2.0, 99.0]  # 99 has the higher score of the two flagged
+    assert columns.flagged.tolist() == [False, False, True]
+    assert (columns.low, columns.high, columns.current) == (1.0, 99.0, 20.0)
+
+
+def test_scale_widens_at_once_and_narrows_only_when_data_shrinks_a_lot():
+    scale = StableScale()
+    first = scale.fit(10, 60)
+    assert scale.fit(12, 58) == first  # small changes keep the axis
+    wider = scale.fit(0, 95)
+    assert wider[0] <= 0 and wider[1] >= 95
+    assert scale.fit(40, 45) != wider
+
+
+def test_charts_draw_loss_curves_and_the_threshold_line():
+    chart = line_chart([("loss", [1.0, 0.5, 0.2], "•", None), ("val_loss", [1.1, 0.7, 0.4], "×", None)], 40, 10, "epoch")
+    assert "•" in chart.plain and "×" in chart.plain and "val_loss" in chart.plain
+    hist = histogram_chart([0, 1, 2, 3, 4], [5, 10, 3, 1], 2.5, 40, 10, None, None)
+    assert "│ threshold 2.50" in hist.plain
+    assert all(len(line) <= 40 for line in hist.plain.splitlines())

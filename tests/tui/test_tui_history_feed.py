@@ -1,0 +1,101 @@
+"""The UI's own data: ring buffers, threshold re-application, incident merging."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import polars as pl
+
+from logwatch.tui.feed import Feed
+from logwatch.tui.history import History, Names
+from logwatch.tui.state import ModelInfo, MonitorState
+
+
+def scored(values: list[float], scores: list[float], *, server: str = "s1", component: str = "CPU",
+           start: datetime = datetime(2025, 1, 5), step: float = 10.0, threshold: float = 2.0) -> pl.DataFrame:
+    n = len(values)
+    return pl.DataFrame({
+        "timestamp": [start + timedelta(seconds=i * step) for i in range(n)],
+        "server": [server] * n,
+        "component": [component] * n,
+        "value": values,
+        "score": scores,
+        "threshold": [threshold] * n,
+        "predicted": [s is not None and s > threshold for s in scores],
+        "reason": [f"r{i}" for i in range(n)],
+        "expected": [0.0] * n,
+    }, schema_overrides={"timestamp": pl.Datetime("us")})
+
+
+def test_ring_keeps_the_newest_entries_in_order():
+    history = History(capacity=5)
+    history.append(scored([1, 2, 3], [0, 0, 0]))
+    history.append(scored([4, 5, 6, 7], [0, 0, 0, 0]))
+    assert len(history) == 5 and history.total == 7
+    assert history.value[history.order()].tolist() == [3, 4, 5, 6, 7]
+    assert history.position(1) is None and history.position(6) is not None
+    frame = history.frame()
+    assert frame.columns == ["timestamp", "server", "component", "value"]
+    assert frame.get_column("value").to_list() == [3, 4, 5, 6, 7]
+
+
+def test_relative_scores_make_the_threshold_a_cheap_filter():
+    history = History(capacity=100)
+    history.append(scored([0] * 4, [1.0, 3.0, None, 5.0], threshold=2.0))
+    order = history.order()
+    assert history.flagged(order, 1.0).tolist() == [False, True, False, True]
+    assert history.flagged(order, 2.0).tolist() == [False, False, False, True]  # threshold 4
+
+
+def test_names_are_interned_and_capped():
+    names = Names(limit=4)
+    codes = names.encode(pl.Series(["a", "b", "a", "c", "d", "e", None]))
+    assert names.names == ["a", "b", "c", "(other)"]
+    assert codes.tolist() == [0, 1, 0, 2, 3, 3, 3]  # the 4th name onwards (and null "") overflow
+
+
+def test_repeats_merge_into_one_incident_and_gaps_split_them():
+    history, feed = History(100), Feed(merge_seconds=60)
+    # flagged at 0..40 s (merged), quiet until 200 s, flagged again (a new incident)
+    scores = [5, 5, 5, 5, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 6]
+    positions = history.append(scored([1.0] * len(scores), scores))
+    feed.add(history, positions, factor=1.0)
+    incidents = feed.view()
+    assert [i.count for i in incidents] == [2, 5]
+    assert incidents[0].last > incidents[1].last  # newest first
+
+
+def test_merging_continues_across_batches():
+    history, feed = History(100), Feed(merge_seconds=60)
+    for start in (datetime(2025, 1, 5), datetime(2025, 1, 5, 0, 0, 30)):
+        feed.add(history, history.append(scored([1.0] * 3, [5, 5, 5], start=start)), factor=1.0)
+    assert [i.count for i in feed.view()] == [6]
+
+
+def test_feed_cap_drops_the_oldest_and_filter_matches_text():
+    history, feed = History(1000), Feed(merge_seconds=1, cap=3)
+    for k, server in enumerate(["web-1", "web-2", "db-1", "db-2", "cache"]):
+        start = datetime(2025, 1, 5) + timedelta(hours=k)
+        feed.add(history, history.append(scored([1.0], [9.0], server=server, start=start)), factor=1.0)
+    assert [i.server for i in feed.view()] == ["cache", "db-2", "db-1"]
+    assert [i.server for i in feed.view("DB")] == ["db-2", "db-1"]
+
+
+def test_new_threshold_rebuilds_the_feed_from_memory():
+    state = MonitorState(ModelInfo("z", "z-score", 2.0), clock=lambda: 0.0)
+    state.add(scored([1.0] * 6, [3.0, 3.0, 0.0, 9.0, 0.0, 3.0], step=600))
+    assert sum(i.count for i in state.feed.view()) == 4
+    state.set_threshold(5.0)
+    assert [i.count for i in state.feed.view()] == [1]
+    state.set_threshold(1.0)
+    assert sum(i.count for i in state.feed.view()) == 4
+    assert state.flagged_count(6) == 4
+
+
+def test_peak_of_an_incident_is_its_most_anomalous_entry():
+    history, feed = History(100), Feed()
+    feed.add(history, history.append(scored([10, 50, 20], [3, 8, 4])), factor=1.0)
+    (incident,) = feed.view()
+    assert (incident.value, incident.score, incident.reason) == (50, 8, "r1")
+    assert history.value[history.position(incident.peak_number)] == 50

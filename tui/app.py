@@ -1,0 +1,298 @@
+"""The live monitor app: wires the ingest worker, the state, the screens and retraining.
+
+Data flows one way: source -> (ingest thread: score) -> `Scored` messages -> `MonitorState`
+-> screens, which repaint on a timer a few times a second from the state. Threads never
+touch widgets. `launch(args)` is what `logwatch tui` calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from functools import partial
+from itertools import count
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+
+from logwatch.engine.batch import Batch
+from logwatch.engine.errors import UserError
+from logwatch.tui.ingest import Ingest
+from logwatch.tui.keys import KEYS
+from logwatch.tui.live_source import open_source
+from logwatch.tui.messages import IngestEnded, Scored, TrainingEnded, TrainingEvent
+from logwatch.tui.model_loader import ZSCORE_NAME, age_words, load_scorer, model_folder
+from logwatch.tui.options import MonitorOptions
+from logwatch.tui.screens.main import MainScreen
+from logwatch.tui.state import FLAGGED_WINDOW_SECONDS, ModelInfo, MonitorState
+from logwatch.tui.training_job import TrainingJob, TrainingPlan
+from logwatch.tui.widgets.spark_text import number
+from logwatch.tui.widgets.status_line import Status
+
+COMPARE_ENTRIES = 20_000
+"""Old and new models are compared on this many of the newest entries."""
+
+
+class LogwatchApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "logwatch"
+    BINDINGS = [Binding("q", "quit", "Quit", show=False), Binding("question_mark", "help", "Keys", show=False)]
+
+    def __init__(
+        self,
+        options: MonitorOptions,
+        *,
+        source: Iterable[Batch] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Args:
+            options: what `logwatch tui` was asked to do.
+            source: batches to monitor instead of the one the options name (tests, bench).
+            clock: wall-clock seconds; frozen in tests so that nothing on screen moves.
+        """
+        super().__init__()
+        self.options = options
+        self.clock = clock
+        self.scorer, model = load_scorer(options.detector, options.model_dir, options.threshold)
+        self.state = MonitorState(model, clock=clock)
+        self.model_dir = model_folder(options.model_dir)
+        self.main = MainScreen(zoom=options.zoom)
+        self.ingest = Ingest(source if source is not None else open_source(options), self.scorer, self.post_message)
+        self.ended: str | None = None
+        self.job: TrainingJob | None = None
+        self.first_model_failed = False
+        self._jobs = count(1)
+        self._candidate: TrainingEnded | None = None
+
+    def get_default_screen(self) -> Screen:
+        return self.main
+
+    def on_mount(self) -> None:
+        self.run_worker(self.ingest.run, thread=True, name="ingest", group="ingest", exit_on_error=False)
+        self.set_interval(1 / self.options.refresh_hz, self.tick)
+
+    # the timer: background decisions, then a repaint of what is visible ------------------
+
+    def tick(self) -> None:
+        self._maybe_train_first_model()
+        screen = self.screen
+        below_modal = isinstance(screen, ModalScreen) and len(self.screen_stack) > 1 and self.screen_stack[-2] is self.main
+        if screen is self.main or below_modal:
+            self.main.repaint()
+
+    def status(self) -> Status:
+        state = self.state
+        return Status(
+            source=self.options.source_label,
+            rate=state.entries_per_second(),
+            bad_lines=state.bad_lines,
+            model=self._model_words(state.model),
+            threshold=state.threshold,
+            flagged_share=state.flagged_share(),
+            rate_window=f"{FLAGGED_WINDOW_SECONDS // 60}m",
+            paused=state.paused,
+        )
+
+    def _model_words(self, model: ModelInfo) -> str:
+        if model.created is None:
+            return model.name
+        return f"{model.name} {model.backend} {age_words(self.clock() - model.created)}"
+
+    def activity(self) -> str:
+        """Background work worth a line: training progress, the source having ended."""
+        job = self.job
+        if job is not None:
+            event = job.last_event
+            what = "first model" if job.plan.background else "retrain"
+            if event.get("event") == "epoch":
+                return f"{what}: epoch {event.get('epoch')}/{event.get('epochs')}"
+            return f"{what}: {event.get('event', 'starting')}"
+        if self._wants_first_model() and not self.first_model_failed:
+            return f"first model after {len(self.state.history):,}/{self.options.first_model_entries:,} entries"
+        return self.ended or ""
+
+    # messages from the threads ------------------------------------------------------------
+
+    def on_scored(self, message: Scored) -> None:
+        self.state.add(message.frame, message.bad_lines, message.bad_samples)
+        self.ingest.delivered()
+
+    def on_ingest_ended(self, message: IngestEnded) -> None:
+        self.ended = f"source stopped: {message.error}" if message.error else "source ended"
+        if message.error:
+            self.notify(message.error, title="Source stopped", severity="error", markup=False)
+
+    def on_training_event(self, message: TrainingEvent) -> None:
+        screen = self._retrain_screen()
+        if screen is not None and self.job is not None and message.run_id == self.job.id:
+            screen.show_event(message.event)
+
+    def on_training_ended(self, message: TrainingEnded) -> None:
+        job = self.job
+        if job is None or message.run_id != job.id:
+            return
+        self.job = None
+        if job.plan.background:
+            if message.scorer is not None:
+                self._candidate = message
+                self.accept_candidate()
+            else:
+                self.first_model_failed = True
+                self.notify(message.error or "failed", title="First model not trained", severity="warning", markup=False)
+            return
+        screen = self._retrain_screen()
+        if message.scorer is not None:
+            self._candidate = message
+            if screen is not None:
+                screen.show_result(message.comparison)
+        elif screen is not None:
+            screen.show_failure(message.error or "unknown error", message.cancelled)
+
+    # actions --------------------------------------------------------------------------------
+
+    def change_threshold(self, up: bool) -> None:
+        self.state.step_threshold(up)
+        self.main.repaint(force=True)
+
+    def ask_threshold(self) -> None:
+        from logwatch.tui.screens.threshold_input import ThresholdInput
+
+        def apply(value: float | None) -> None:
+            if value is not None:
+                self.state.set_threshold(value)
+                self.main.repaint(force=True)
+
+        self.push_screen(ThresholdInput(self.state.threshold, self.state.model.threshold), apply)
+
+    def recalibrate(self) -> None:
+        try:
+            value, how = self.state.recalibrate()
+        except UserError as error:
+            self.notify(str(error), title="Cannot recalibrate", severity="warning", markup=False)
+            return
+        self.main.repaint(force=True)
+        self.notify(f"threshold {number(value)} ({how.get('method')}, target false-alarm rate "
+                    f"{how.get('target_false_alarm_rate')})", title="Recalibrated", markup=False)
+
+    def toggle_pause(self) -> None:
+        self.state.paused = not self.state.paused
+        self.main.repaint(force=True)
+
+    def action_help(self) -> None:
+        from logwatch.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def show_model(self) -> None:
+        from logwatch.tui.screens.model import ModelScreen
+
+        self.push_screen(ModelScreen(self.state.model, self.state.threshold, self.clock()))
+
+    def show_details(self, incident_id: int) -> None:
+        from logwatch.tui.screens.details import DetailsScreen
+
+        incident = self.state.feed.get(incident_id)
+        if incident is not None:
+            self.push_screen(DetailsScreen(incident, self.state.history, self.state.factor))
+
+    def ask_retrain(self) -> None:
+        from logwatch.tui.screens.retrain import RetrainScreen
+
+        if self.job is not None:
+            self.notify("a model is already being trained; see the status line", markup=False)
+            return
+        file = str(self.options.source) if self.options.source else None
+        self.push_screen(RetrainScreen(len(self.state.history), file, self.options.train_backend))
+
+    def start_training(self, what: str, backend: str, background: bool) -> None:
+        state = self.state
+        plan = TrainingPlan(
+            model_dir=self.model_dir, backend=backend, epochs=self.options.train_epochs,
+            history=state.history.frame() if what == "memory" else None,
+            file=self.options.source if what == "file" else None,
+            recent=state.history.frame(state.history.order(COMPARE_ENTRIES)),
+            old=state.model, old_threshold=state.threshold,
+            old_flagged=state.flagged_count(COMPARE_ENTRIES), background=background,
+        )
+        self.job = TrainingJob(next(self._jobs), plan, self.post_message)
+        self.run_worker(self.job.run, thread=True, name="training", group="training", exit_on_error=False)
+
+    def cancel_training(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def accept_candidate(self) -> None:
+        from logwatch.tui.retrain import promote
+
+        candidate, self._candidate = self._candidate, None
+        if candidate is None or candidate.bundle is None:
+            return
+        try:
+            path = promote(Path(candidate.bundle), self.model_dir)
+        except (UserError, OSError) as error:
+            self.notify(str(error), title="Model not swapped", severity="error", markup=False)
+            return
+        info = replace(candidate.info, name=path.name, path=str(path))
+        self.scorer = candidate.scorer
+        self.ingest.scorer = candidate.scorer
+        self.state.use_model(info)
+        self.main.repaint(force=True)
+        self.notify(f"now scoring with {info.name} ({info.backend}), threshold {number(info.threshold)}",
+                    title="New model", markup=False)
+
+    def reject_candidate(self) -> None:
+        candidate, self._candidate = self._candidate, None
+        if candidate is not None and candidate.bundle is not None:
+            import shutil
+
+            shutil.rmtree(candidate.bundle, ignore_errors=True)
+
+    def _wants_first_model(self) -> bool:
+        return (self.options.auto_train and self.options.detector == "auto"
+                and self.state.model.name == ZSCORE_NAME)
+
+    def _maybe_train_first_model(self) -> None:
+        if (self._wants_first_model() and self.job is None and not self.first_model_failed
+                and len(self.state.history) >= self.options.first_model_entries):
+            self.start_training("memory", self.options.train_backend, background=True)
+
+    def _retrain_screen(self):
+        from logwatch.tui.screens.retrain import RetrainScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, RetrainScreen):
+                return screen
+        return None
+
+    # the command palette and quitting ------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if screen is self.main:
+            for key in KEYS:
+                yield SystemCommand(key.help, f"key: {key.label}", partial(self.main.run_action, key.action))
+
+    async def action_quit(self) -> None:
+        self.stop_background()
+        self.exit(0)
+
+    def stop_background(self) -> None:
+        """Stop reading and training (safe to call more than once)."""
+        self.ingest.stop()
+        if self.job is not None:
+            self.job.cancel()
+
+
+def launch(args: argparse.Namespace) -> int:
+    """Run the monitor until the user quits; the exit status."""
+    app = LogwatchApp(MonitorOptions.from_args(args))
+    try:
+        result = app.run()
+    finally:
+        app.stop_background()
+    return int(result or 0)

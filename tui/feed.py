@@ -1,0 +1,157 @@
+"""The anomaly feed: flagged entries merged into incidents, newest first, capped.
+
+Repeats of the same server and component less than `merge_seconds` apart (log time) join one
+incident with a count, so a long incident is one row, not a flood. Runs are found with numpy
+over each batch of flagged entries; Python only loops over the runs, which are few.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import count
+
+import numpy as np
+
+from logwatch.tui.history import History
+
+MERGE_SECONDS = 120.0
+"""Flagged entries of one server and component this close in log time are one incident."""
+
+FEED_CAP = 1000
+"""Incidents kept; the ones whose last entry is oldest are dropped first."""
+
+
+@dataclass(slots=True)
+class Incident:
+    """Consecutive flagged entries of one server and component.
+
+    The value, score and reason are those of the peak entry (the highest relative score).
+    """
+
+    id: int
+    server: str
+    component: str
+    first: int
+    """Log time of the first flagged entry, microseconds since the epoch."""
+    last: int
+    count: int
+    value: float
+    expected: float
+    score: float
+    relative: float
+    """Peak score over the threshold of the model that scored it."""
+    reason: str
+    kind: str | None
+    """The source's own label of the peak entry (generated logs), if any."""
+    peak_number: int
+    """Entry number of the peak in the history (to find its neighbours for the details)."""
+
+    def text(self) -> str:
+        """What the `/` filter matches against."""
+        return f"{self.server} {self.component} {self.reason} {self.kind or ''}".lower()
+
+
+class Feed:
+    """Incidents newest first (by their last entry); `version` changes whenever they do."""
+
+    def __init__(self, merge_seconds: float = MERGE_SECONDS, cap: int = FEED_CAP) -> None:
+        self.merge_us = int(merge_seconds * 1_000_000)
+        self.cap = cap
+        self.version = 0
+        self._incidents: dict[int, Incident] = {}
+        self._open: dict[tuple[str, str], Incident] = {}
+        self._ids = count(1)
+
+    def __len__(self) -> int:
+        return len(self._incidents)
+
+    def get(self, incident_id: int) -> Incident | None:
+        return self._incidents.get(incident_id)
+
+    def add(self, history: History, positions: np.ndarray, factor: float) -> None:
+        """Merge the flagged entries among the history `positions` (oldest first)."""
+        flagged = positions[history.flagged(positions, factor)]
+        if flagged.size == 0:
+            return
+        numbers = _numbers(history, positions)[history.flagged(positions, factor)]
+        keys = history.server[flagged].astype(np.int64) << 32 | history.component[flagged]
+        order = np.lexsort((history.timestamp[flagged], keys))
+        flagged, numbers, keys = flagged[order], numbers[order], keys[order]
+        times = history.timestamp[flagged]
+        breaks = np.flatnonzero((np.diff(keys) != 0) | (np.diff(times) > self.merge_us)) + 1
+        starts = np.concatenate(([0], breaks))
+        ends = np.concatenate((breaks, [flagged.size]))
+        for start, end in zip(starts.tolist(), ends.tolist()):
+            run = flagged[start:end]
+            peak = start + int(np.argmax(history.relative[run]))
+            self._merge(history, run, flagged[peak], int(numbers[peak]))
+        self._trim()
+        self.version += 1
+
+    def rebuild(self, history: History, factor: float) -> None:
+        """Recompute the incidents the history still covers, for a new threshold.
+
+        Incidents older than the oldest entry in memory are kept as they were flagged.
+        """
+        order = history.order()
+        oldest = int(history.timestamp[order[0]]) if order.size else None
+        self._incidents = {
+            i.id: i for i in self._incidents.values() if oldest is not None and i.last < oldest
+        }
+        self._open = {}
+        self.version += 1
+        if order.size:
+            self.add(history, order, factor)
+
+    def view(self, needle: str = "", limit: int | None = None) -> list[Incident]:
+        """Incidents newest first, those containing `needle` (any case) only."""
+        needle = needle.strip().lower()
+        items = sorted(self._incidents.values(), key=lambda i: (i.last, i.id), reverse=True)
+        if needle:
+            items = [i for i in items if needle in i.text()]
+        return items if limit is None else items[:limit]
+
+    def _merge(self, history: History, run: np.ndarray, peak: int, number: int) -> None:
+        server = history.servers.names[history.server[peak]]
+        component = history.components.names[history.component[peak]]
+        first, last = int(history.timestamp[run[0]]), int(history.timestamp[run[-1]])
+        current = self._open.get((server, component))
+        if current is not None and current.id in self._incidents and 0 <= first - current.last <= self.merge_us:
+            current.last = max(current.last, last)
+            current.count += run.size
+            if history.relative[peak] > current.relative:
+                _set_peak(current, history, peak, number)
+            return
+        incident = Incident(
+            id=next(self._ids), server=server, component=component, first=first, last=last,
+            count=int(run.size), value=0.0, expected=0.0, score=0.0, relative=0.0, reason="",
+            kind=None, peak_number=number,
+        )
+        _set_peak(incident, history, peak, number)
+        self._incidents[incident.id] = incident
+        self._open[(server, component)] = incident
+
+    def _trim(self) -> None:
+        if len(self._incidents) <= self.cap:
+            return
+        keep = sorted(self._incidents.values(), key=lambda i: (i.last, i.id), reverse=True)[: self.cap]
+        self._incidents = {i.id: i for i in keep}
+        self._open = {k: v for k, v in self._open.items() if v.id in self._incidents}
+
+
+def _set_peak(incident: Incident, history: History, at: int, number: int) -> None:
+    incident.value = float(history.value[at])
+    incident.expected = float(history.expected[at])
+    incident.score = float(history.score[at])
+    incident.relative = float(history.relative[at])
+    incident.reason = str(history.reason[at] or "")
+    kind = int(history.kind[at])
+    incident.kind = history.kinds.names[kind] if kind >= 0 else None
+    incident.peak_number = number
+
+
+def _numbers(history: History, positions: np.ndarray) -> np.ndarray:
+    """Entry numbers of ring positions (positions must be among the held entries)."""
+    newest = (history.total - 1) % history.capacity
+    back = (newest - positions) % history.capacity
+    return history.total - 1 - back

@@ -1,0 +1,63 @@
+"""How the monitor was asked to run: the `logwatch tui` options plus the demo's choices."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+DEMO_SPEED = 360.0
+"""Simulated seconds per real second for the generator demo: a simulated day every four
+minutes (about 320 entries/s with the default config), so the daily pattern is visible
+within minutes while each anomaly still spans several sparkline columns."""
+DEMO_ZOOM = 300.0
+"""Sparkline column span for the demo (5 min of log time): a column every ~1 s of real time."""
+FIRST_MODEL_ENTRIES = 20_000
+"""Entries in memory before a first model is trained when there is none (about 7 simulated
+hours of the default config: enough windows for a useful model)."""
+
+
+@dataclass(frozen=True)
+class MonitorOptions:
+    source: Path | None = None
+    """Log file to tail; None runs the in-process generator (the demo)."""
+    model_dir: Path | None = None
+    """Bundle folder (`--model`); None is the per-user default."""
+    detector: str = "auto"
+    threshold: float | None = None
+    config: str | None = None
+    poll: bool = False
+    from_start: bool = False
+    speed: float = DEMO_SPEED
+    seed: int | None = None
+    auto_train: bool = True
+    """Train a first model in the background when there is none."""
+    first_model_entries: int = FIRST_MODEL_ENTRIES
+    train_backend: str = "sklearn"
+    """Backend of the background first model and the retrain dialog's default (sklearn is
+    quick and needs no TensorFlow; the dialog can switch to keras)."""
+    train_epochs: int | None = None
+    """None: the training package's default (early stopping ends most runs sooner)."""
+    refresh_hz: float = 4.0
+    """Repaints per second (only when something changed)."""
+    zoom: float | None = None
+    """Sparkline column span in seconds; None is the log's own step."""
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> MonitorOptions:
+        source = getattr(args, "source", None)
+        model = getattr(args, "model", None)
+        return cls(
+            source=Path(source) if source else None,
+            model_dir=Path(model).expanduser() if model else None,
+            detector=getattr(args, "detector", None) or "auto",
+            threshold=getattr(args, "threshold", None),
+            config=getattr(args, "config", None),
+            poll=bool(getattr(args, "poll", False)),
+            from_start=bool(getattr(args, "from_start", False)),
+            zoom=None if source else DEMO_ZOOM,
+        )
+
+    @property
+    def source_label(self) -> str:
+        return str(self.source) if self.source else f"generator ×{self.speed:g}"

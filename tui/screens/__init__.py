@@ -1,0 +1,1 @@
+"""Screens of the live monitor: main, details, model, and the dialogs."""

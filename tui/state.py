@@ -1,0 +1,138 @@
+"""What the monitor knows, independent of any widget: history, feed, threshold, counters.
+
+The app feeds it `Scored` frames and user decisions; screens read it when they repaint.
+Only the UI thread uses it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from logwatch.engine.batch import BadLine
+from logwatch.tui.feed import Feed
+from logwatch.tui.history import CAPACITY, History
+
+RATE_SECONDS = 5.0
+"""Entries per second is measured over this much wall-clock time."""
+FLAGGED_WINDOW_SECONDS = 15 * 60
+"""The status line's flagged share covers this much log time."""
+THRESHOLD_STEP = 1.1
+"""`+` multiplies the threshold by this, `-` divides by it."""
+RECALIBRATE_ENTRIES = 50_000
+"""`a` recalibrates from at most this many of the newest entries."""
+DEFAULT_TARGET_FAR = 0.001
+"""False-alarm budget for recalibration when the model does not state its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """The detector in use, for the status line and the model screen."""
+
+    name: str
+    backend: str
+    """"sklearn", "keras", or "z-score"."""
+    threshold: float
+    """The detector's own threshold (what its `relative` scores are measured against)."""
+    created: float | None = None
+    """Creation time, seconds since the epoch (None for the z-score baseline)."""
+    path: str | None = None
+    meta: dict | None = None
+    """The bundle's model.json (None for the z-score baseline)."""
+
+    @property
+    def target_far(self) -> float:
+        how = (self.meta or {}).get("threshold", {})
+        value = how.get("target_false_alarm_rate") if isinstance(how, dict) else None
+        return float(value) if isinstance(value, (int, float)) and 0 < value < 0.5 else DEFAULT_TARGET_FAR
+
+
+class MonitorState:
+    """History, feed and threshold, kept consistent with each other."""
+
+    def __init__(self, model: ModelInfo, *, clock: Callable[[], float], capacity: int = CAPACITY) -> None:
+        self.clock = clock
+        self.history = History(capacity)
+        self.feed = Feed()
+        self.model = model
+        self.threshold = model.threshold
+        """The user's threshold, in the current model's units."""
+        self.bad_lines = 0
+        self.bad_samples: list[BadLine] = []
+        self.paused = False
+        """Display paused by the user (entries are still added)."""
+        self.version = 0
+        """Changes whenever anything shown changes (screens skip repaints otherwise)."""
+        self._arrivals: deque[tuple[float, int]] = deque()
+
+    @property
+    def factor(self) -> float:
+        """The threshold in relative units (1.0 = the model's own threshold)."""
+        return self.threshold / self.model.threshold if self.model.threshold > 0 else math.inf
+
+    def add(self, frame: pl.DataFrame, bad_lines: int = 0, bad_samples: list[BadLine] | None = None) -> None:
+        """Take in scored entries from the ingest worker."""
+        if frame.height:
+            positions = self.history.append(frame)
+            self.feed.add(self.history, positions, self.factor)
+        self.bad_lines += bad_lines
+        if bad_samples and len(self.bad_samples) < 5:
+            self.bad_samples.extend(bad_samples[: 5 - len(self.bad_samples)])
+        now = self.clock()
+        self._arrivals.append((now, frame.height))
+        while self._arrivals and self._arrivals[0][0] < now - RATE_SECONDS:
+            self._arrivals.popleft()
+        self.version += 1
+
+    def entries_per_second(self) -> float | None:
+        """Arrival rate over the last few seconds; None until that can be measured."""
+        if len(self._arrivals) < 2:
+            return None
+        span = self._arrivals[-1][0] - self._arrivals[0][0]
+        if span <= 0:
+            return None
+        return sum(n for _, n in list(self._arrivals)[1:]) / span
+
+    def flagged_share(self) -> float:
+        share, _ = self.history.rate(self.factor, FLAGGED_WINDOW_SECONDS)
+        return share
+
+    def set_threshold(self, value: float) -> None:
+        """Use a new threshold: the feed and everything drawn are recomputed from memory."""
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError(f"threshold must be a positive number, got {value}")
+        self.threshold = value
+        self.feed.rebuild(self.history, self.factor)
+        self.version += 1
+
+    def step_threshold(self, up: bool) -> float:
+        self.set_threshold(self.threshold * (THRESHOLD_STEP if up else 1 / THRESHOLD_STEP))
+        return self.threshold
+
+    def recalibrate(self) -> tuple[float, dict]:
+        """Set the threshold from the newest entries' scores for the model's false-alarm
+        budget. Raises UserError when there are too few scored entries."""
+        from logwatch.engine.threshold import calibrate_threshold
+
+        relative = self.history.relative[self.history.order(RECALIBRATE_ENTRIES)]
+        relative = relative[np.isfinite(relative)]
+        value, how = calibrate_threshold(relative, self.model.target_far)
+        self.set_threshold(value * self.model.threshold)
+        return self.threshold, how
+
+    def use_model(self, model: ModelInfo) -> None:
+        """Switch to a new detector; its own threshold becomes the user's threshold."""
+        self.model = model
+        self.threshold = model.threshold
+        self.feed.rebuild(self.history, self.factor)
+        self.version += 1
+
+    def flagged_count(self, last: int) -> int:
+        """How many of the `last` newest entries the current threshold flags."""
+        order = self.history.order(last)
+        return int(np.count_nonzero(self.history.flagged(order, self.factor)))

@@ -1,0 +1,110 @@
+"""The anomaly feed as a table: newest incident first, keys j/k/g/G, Enter for details."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from logwatch.tui.feed import Incident
+from logwatch.tui.literal import literal
+from logwatch.tui.widgets.spark_text import number
+
+FIXED_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("time", "time", 8),
+    ("server", "server", 12),
+    ("component", "comp", 9),
+    ("value", "value", 7),
+    ("score", "score", 7),
+    ("ratio", "×thr", 5),
+    ("count", "n", 4),
+)
+"""(key, header, width); the reason takes what is left of the width."""
+
+MIN_REASON_WIDTH = 12
+
+
+def clock(us: int) -> str:
+    """HH:MM:SS of a log timestamp in microseconds (naive UTC)."""
+    return datetime.fromtimestamp(us / 1e6, tz=timezone.utc).strftime("%H:%M:%S")
+
+
+class FeedTable(DataTable):
+    """Rows are incidents keyed by their id; the cursor follows the newest row while it is
+    on the first one, and stays on its incident otherwise."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_top", "First", show=False),
+        Binding("G", "scroll_bottom", "Last", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    FeedTable { height: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_cursor=True)
+        self._reason_width = 0
+        self._shown: list[tuple] = []
+
+    def on_mount(self) -> None:
+        self._make_columns()
+
+    def on_resize(self) -> None:
+        if self._reason_width != self._wanted_reason_width():
+            rows = self._shown
+            self._make_columns()
+            self._shown = []
+            self.show(rows)
+
+    def show(self, rows: list[tuple]) -> None:
+        """Replace the rows with `rows` (from `incident_row`), keeping the cursor sensible."""
+        if rows == self._shown:
+            return
+        keep = None
+        if self.row_count and self.cursor_row > 0:
+            keep = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        self.clear()
+        for row in rows:
+            self.add_row(*row[1:], key=row[0])
+        self._shown = rows
+        if keep is not None and keep in self.rows:
+            self.move_cursor(row=self.get_row_index(keep), animate=False)
+        else:
+            self.move_cursor(row=0, animate=False)
+
+    def incident_row(self, incident: Incident, factor: float) -> tuple:
+        """Cells for one incident: log text literally, numbers right-aligned."""
+        ratio = incident.relative / factor if factor > 0 else float("nan")
+        reason = incident.reason or f"{incident.component} {number(incident.value)}"
+        return (
+            str(incident.id),
+            Text(clock(incident.last)),
+            literal(incident.server),
+            literal(incident.component),
+            Text(number(incident.value), justify="right"),
+            Text(number(incident.score), justify="right"),
+            Text(f"{ratio:.1f}" if ratio < 100 else f"{ratio:.0f}", justify="right"),
+            Text(f"{incident.count}", justify="right"),
+            literal(reason),
+        )
+
+    def selected_id(self) -> int | None:
+        if not self.row_count:
+            return None
+        return int(self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value)
+
+    def _wanted_reason_width(self) -> int:
+        used = sum(width + 2 * self.cell_padding for _, _, width in FIXED_COLUMNS)
+        return max(MIN_REASON_WIDTH, self.size.width - used - 2 * self.cell_padding - 1)
+
+    def _make_columns(self) -> None:
+        self.clear(columns=True)
+        for key, header, width in FIXED_COLUMNS:
+            self.add_column(header, width=width, key=key)
+        self._reason_width = self._wanted_reason_width()
+        self.add_column("reason", width=self._reason_width, key="reason")

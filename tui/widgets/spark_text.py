@@ -1,0 +1,88 @@
+"""Drawing sparkline rows as rich Text: bars, anomaly marks, and short number labels.
+
+Pure functions of numbers to Text, so widgets stay small and drawing is testable alone.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from rich.style import Style
+from rich.text import Text
+
+BARS = "▁▂▃▄▅▆▇█"
+MARK = "▲"
+"""Drawn under a column holding a flagged entry: visible without any colour."""
+LABEL_WIDTH = 14
+"""Columns taken by the name and numbers at the left of every sparkline."""
+
+
+def levels(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Bar index 0..7 per value on the [low, high] scale; -1 where there is no value."""
+    out = np.full(values.shape, -1, np.int64)
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return out
+    finite = np.isfinite(values)
+    scaled = (values[finite] - low) / (high - low) * (len(BARS) - 1)
+    out[finite] = np.clip(np.rint(scaled), 0, len(BARS) - 1).astype(np.int64)
+    return out
+
+
+def bar_row(bars: np.ndarray, flagged: np.ndarray, normal: Style, anomaly: Style) -> Text:
+    """One line of bars (index per column, -1 blank); flagged columns in the anomaly style."""
+    text = Text(no_wrap=True, overflow="crop")
+    for start, end, is_flagged in _runs(flagged):
+        chars = "".join(" " if b < 0 else BARS[b] for b in bars[start:end].tolist())
+        text.append(chars, anomaly if is_flagged else normal)
+    return text
+
+
+def mark_row(flagged: np.ndarray, anomaly: Style) -> Text:
+    """The marker lane: MARK under flagged columns, blanks elsewhere."""
+    text = Text(no_wrap=True, overflow="crop")
+    for start, end, is_flagged in _runs(flagged):
+        text.append((MARK if is_flagged else " ") * (end - start), anomaly if is_flagged else None)
+    return text
+
+
+def number(value: float) -> str:
+    """A value in at most 7 characters (`-` when unknown)."""
+    if not math.isfinite(value):
+        return "-"
+    size = abs(value)
+    if size >= 99_999.5:
+        return f"{value:.1e}"
+    if size >= 99.95:
+        return f"{value:.0f}"
+    if size >= 9.995:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def label(left: Text, right: str, style: Style | None = None) -> Text:
+    """`left` and `right` in exactly LABEL_WIDTH columns (`left` is cut with an ellipsis)."""
+    right = right[: LABEL_WIDTH - 3]
+    left = left.copy()
+    left.truncate(max(LABEL_WIDTH - 2 - len(right), 1), overflow="ellipsis")
+    line = Text(no_wrap=True, overflow="crop")
+    line.append_text(left)
+    line.append(" " * (LABEL_WIDTH - 1 - left.cell_len - len(right)))
+    line.append(right, style or "")
+    line.append(" ")
+    return line
+
+
+def newest(values: np.ndarray, count: int) -> np.ndarray:
+    """The last `count` items (none when count is 0)."""
+    return values[len(values) - count:] if 0 < count <= len(values) else (values if count > 0 else values[:0])
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int, bool]]:
+    """(start, end, flag) of runs of equal flags."""
+    if flags.size == 0:
+        return []
+    cuts = np.flatnonzero(np.diff(flags.astype(np.int8))) + 1
+    starts = [0, *cuts.tolist()]
+    ends = [*cuts.tolist(), int(flags.size)]
+    return [(s, e, bool(flags[s])) for s, e in zip(starts, ends)]

@@ -1,0 +1,73 @@
+"""The top line: where entries come from, how fast, which model judges them, and how often
+it flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from logwatch.tui.literal import literal
+from logwatch.tui.widgets.spark_text import number
+
+SOURCE_WIDTH = 28
+"""A longer source (file path) keeps its end: the file name matters most."""
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """Everything the status line shows; built by the app a few times a second."""
+
+    source: str
+    rate: float | None
+    """Entries per second over the last few seconds (None before there is a rate)."""
+    bad_lines: int
+    model: str
+    """`name backend age`, or "z-score (no model)"."""
+    threshold: float
+    flagged_share: float
+    rate_window: str
+    """How far back the flagged share looks, in words ("15m" of log time)."""
+    paused: bool = False
+
+
+class StatusLine(Widget):
+    """One line; the parts are separated by bars and the least important are cut first."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"status-line--alert", "status-line--muted"}
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        background: $panel;
+    }
+    StatusLine > .status-line--alert { color: $warning; text-style: bold; }
+    StatusLine > .status-line--muted { color: $text-muted; }
+    """
+
+    status: reactive[Status | None] = reactive(None)
+    """What to show (replaced as a whole)."""
+
+    def render(self) -> Text:
+        status = self.status
+        if status is None:
+            return Text("starting…")
+        alert = self.get_component_rich_style("status-line--alert")
+        muted = self.get_component_rich_style("status-line--muted")
+        source = status.source if len(status.source) <= SOURCE_WIDTH else "…" + status.source[-SOURCE_WIDTH + 1:]
+        parts: list[Text] = []
+        if status.paused:
+            parts.append(Text("PAUSED", style=alert))
+        parts.append(literal(source))
+        parts.append(Text("-/s" if status.rate is None else f"{status.rate:,.0f}/s"))
+        parts.append(Text(f"bad {status.bad_lines:,}", style=alert if status.bad_lines else muted))
+        parts.append(literal(status.model))
+        parts.append(Text(f"thr {number(status.threshold)}"))
+        parts.append(Text(f"{status.flagged_share:.1%} flagged/{status.rate_window}"))
+        line = Text(" │ ", style=muted).join(parts)
+        line.no_wrap = True
+        line.overflow = "ellipsis"
+        return line
