@@ -1,0 +1,204 @@
+"""Follow one log file by path and hand out each complete line exactly once, in order.
+
+The byte and line layer of the tailer (`tail.TailSource` parses what this yields). What
+real servers do to log files, and what happens here:
+
+- the file does not exist yet, or cannot be read: wait, say so once, keep trying;
+- rotation by rename, or deletion and re-creation: the old file stays open, so it is read
+  to its end first (its last line, even without a newline, counts), then the new file is
+  read from its start;
+- copy-truncate: the file is shorter than what was read, or its first line changed (it was
+  refilled past our offset before we looked): read it again from the start;
+- lines longer than `max_line_bytes`: skipped and counted, never held whole.
+
+Reads are bounded (`read_bytes` each) and happen only when the consumer asks for the next
+piece, so a writer far ahead of the consumer costs no memory here: back-pressure is the
+iteration itself.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+
+from logwatch.engine.errors import UserError
+from logwatch.engine.sources.backfill import Backfill, count_lines, start_offset
+from logwatch.engine.sources.change_waiter import ChangeWaiter
+from logwatch.engine.sources.file_identity import OpenFile, path_identity
+from logwatch.engine.sources.line_splitter import MAX_LINE_BYTES, Lines, LineSplitter
+
+READ_BYTES = 1 << 20
+"""Largest single read; with the splitter's bound this caps what one step holds."""
+TRUNCATED_REASON = "line cut short when the file was truncated"
+
+
+class LineTailer:
+    """Iterating yields `Lines` (runs of complete lines with absolute line numbers)."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        from_start: bool = False,
+        backfill: Backfill = Backfill(),
+        poll: bool = False,
+        poll_seconds: float = 0.1,
+        recheck_seconds: float = 1.0,
+        read_bytes: int = READ_BYTES,
+        max_line_bytes: int = MAX_LINE_BYTES,
+        on_notice: Callable[[str], None] | None = None,
+    ) -> None:
+        self.path = os.fspath(path)
+        self.from_start = from_start
+        self.backfill = backfill
+        self.read_bytes = read_bytes
+        self.status = f"opening {self.path}"
+        """What the tailer is doing now, for a status line (read from any thread)."""
+        self._on_notice = on_notice
+        self._stop = threading.Event()
+        self._waiter = ChangeWaiter(
+            os.path.dirname(os.path.abspath(self.path)),
+            self._stop,
+            poll=poll,
+            poll_seconds=poll_seconds,
+            recheck_seconds=recheck_seconds,
+        )
+        self._splitter = LineSplitter(max_line_bytes=max_line_bytes)
+        self._file: OpenFile | None = None
+        self._existing = True  # does the first successful open find old content?
+        self._replaced = False  # the path names another file now: finish ours, switch
+        self._path_gone = False
+
+    @property
+    def polling(self) -> bool:
+        return self._waiter.polling
+
+    def stop(self) -> None:
+        """Make iteration end soon (after the piece in hand). Safe from any thread."""
+        self._stop.set()
+
+    def __iter__(self) -> Iterator[Lines]:
+        self._waiter.start()  # before the first read: no change can slip between them
+        woke = "polled"
+        try:
+            while not self._stop.is_set():
+                if self._file is None and not self._open():
+                    woke = self._waiter.wait()
+                    continue
+                lines, progressed = self._step()
+                if lines:
+                    yield lines
+                if progressed:
+                    if woke == "changed":
+                        self._waiter.announced()
+                    elif woke == "timeout" and not (self._replaced or self._path_gone):
+                        self._unannounced()
+                    woke = "polled"
+                    continue
+                if self._replaced:
+                    yield from self._switch()
+                    continue
+                if self._check_path():
+                    continue
+                woke = self._waiter.wait()
+        finally:
+            self._close()
+            self._waiter.close()
+
+    def _step(self) -> tuple[Lines, bool]:
+        """One bounded read (after a truncation check). Returns (lines, progressed)."""
+        assert self._file is not None
+        if self._file.rewritten():
+            lines = self._splitter.cut(TRUNCATED_REASON)
+            self._file.restart()
+            self._splitter.restart()
+            self._notice(f"{self.path} was truncated; reading it again from the start")
+            return lines, True
+        data = self._file.read(self.read_bytes)
+        if not data:
+            return Lines(), False
+        return self._splitter.feed(data), True
+
+    def _open(self) -> bool:
+        """Open the path; on the very first open of an existing file, skip to the
+        backfill start. Returns False (after saying why) when it cannot be read yet."""
+        try:
+            opened = OpenFile(self.path)
+        except FileNotFoundError:
+            self._existing = False
+            self._set_status(f"waiting for {self.path} to appear")
+            return False
+        except IsADirectoryError:
+            raise UserError(f"{self.path}: is a folder, not a log file") from None
+        except PermissionError:
+            self._set_status(f"cannot read {self.path}: permission denied; retrying")
+            return False
+        except OSError as error:
+            self._set_status(f"cannot read {self.path}: {error.strerror}; retrying")
+            return False
+        first_line = 1
+        if self._existing and not self.from_start:
+            opened.offset = start_offset(opened.fd, opened.size(), self.backfill)
+            first_line = count_lines(opened.fd, opened.offset) + 1
+        self._existing = False
+        self._file = opened
+        self._splitter.restart(first_line)
+        self._replaced = self._path_gone = False
+        self._set_status(f"following {self.path}", quiet=self.status.startswith("opening"))
+        return True
+
+    def _check_path(self) -> bool:
+        """At the end of our file: does the path still name it? True when the old file
+        must be read once more (the path names a new file: finish ours, then switch)."""
+        assert self._file is not None
+        try:
+            now = path_identity(self.path)
+        except OSError:
+            return False
+        if now is None:
+            if not self._path_gone:
+                self._path_gone = True
+                self._set_status(
+                    f"{self.path} was removed or renamed; finishing it and waiting for a new one"
+                )
+            return False
+        self._path_gone = False
+        if now == self._file.identity:
+            return False
+        # Everything written to the old file before the new one appeared is there now.
+        self._replaced = True
+        return True
+
+    def _switch(self) -> Iterator[Lines]:
+        """The old file is read to its end: count its unterminated last line, open the new."""
+        last = self._splitter.finish()
+        if last:
+            yield last
+        self._close()
+        self._notice(f"{self.path} was replaced (rotated); reading the new file")
+        self._open()
+
+    def _unannounced(self) -> None:
+        was_polling = self._waiter.polling
+        self._waiter.missed()
+        if self._waiter.polling and not was_polling:
+            self._notice(
+                f"{self._waiter.why_polling} for {self.path}; "
+                f"polling every {self._waiter.poll_seconds:g} s"
+            )
+
+    def _set_status(self, status: str, *, quiet: bool = False) -> None:
+        if status != self.status:
+            self.status = status
+            if not quiet:
+                self._notice(status)
+
+    def _notice(self, message: str) -> None:
+        if self._on_notice is not None:
+            self._on_notice(message)
+
+    def _close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
