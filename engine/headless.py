@@ -19,6 +19,7 @@ import polars as pl
 from logwatch.engine.batch import Batch
 from logwatch.engine.evaluate import Evaluation
 from logwatch.engine.export import ExportWriter
+from logwatch.engine.prefetch import prefetch
 from logwatch.engine.score import Scorer
 
 BAD_LINE_REPORTS = 5
@@ -55,11 +56,13 @@ def run_headless(
     write_all: bool = False,
     evaluation: Evaluation | None = None,
     err: TextIO | None = None,
+    read_ahead: int = 2,
 ) -> Summary:
     """Score every batch; write predicted anomalies (or every entry with `write_all`).
 
     `open_export(labels)` opens the writer once it is known whether the input carries
     `anomalous` labels. Bad lines are reported to `err` (stderr) with their `path:line`.
+    `read_ahead` batches are read in a thread while the current one is scored (0: none).
     """
     err = err or sys.stderr
     summary = Summary(detector=scorer.detector.name)
@@ -75,8 +78,9 @@ def run_headless(
         if writer is not None:
             writer.write(scored if write_all else flagged)
 
+    source = prefetch(batches, read_ahead) if read_ahead > 0 else iter(batches)
     try:
-        for batch in batches:
+        for batch in source:
             for bad in batch.bad_samples:
                 if reported < BAD_LINE_REPORTS:
                     print(f"logwatch: skipped {bad.where}: {bad.reason}", file=err, flush=True)
@@ -97,6 +101,10 @@ def run_headless(
         if writer is not None:
             writer.abort()
         raise
+    finally:
+        close = getattr(source, "close", None)
+        if close is not None:
+            close()
     summary.threshold = scorer.threshold
     summary.seconds = time.perf_counter() - started
     return summary

@@ -88,43 +88,59 @@ class AutoencoderDetector:
         entries = windows.entries
         if entries.height == 0:
             return scored_empty(entries.drop("step", "late", strict=False))
-        cells = self._cells(windows)
-        joined = entries.join(
-            cells, on=["server", "step", "component"], how="left", maintain_order="left"
+        # Which feature row and component each entry belongs to (null: no window yet).
+        c_index = {c: i for i, c in enumerate(self.spec.components)}
+        where = entries.select("server", "step", "component").join(
+            windows.rows, on=["server", "step"], how="left", maintain_order="left"
+        ).select(
+            pl.col("row"),
+            pl.col("component").replace_strict(c_index, default=None, return_dtype=pl.Int64).alias("c"),
         )
-        return joined.with_columns(self._reason().alias("reason")).drop(
+        row = where["row"].fill_null(-1).to_numpy()
+        col = where["c"].fill_null(-1).to_numpy()
+        cells = self._cells(windows)
+        found = (row >= 0) & (col >= 0)
+        flat = np.where(found, row * self.spec.n_components + col, 0)
+
+        def pick(values: np.ndarray, name: str) -> pl.Series:
+            out = values.ravel()[flat] if len(values) else np.zeros(len(flat), values.dtype)
+            return pl.Series(name, np.where(found, out, np.nan), nan_to_null=True)
+
+        minutes = cells["minutes"][np.where(row >= 0, row, 0)] if len(cells["minutes"]) else row
+        scored = entries.with_columns(
+            pick(cells["score"], "score"),
+            pick(cells["expected"], "expected"),
+            pick(cells["share"], "_share"),
+            pick(cells["flat"].astype(np.float64), "_flat"),
+            pick(cells["vol"], "_vol"),
+            pick(cells["vol_expected"], "_vol_expected"),
+            pl.Series("_tod", minutes, dtype=pl.Int64),
+        )
+        return scored.with_columns(self._reason().alias("reason")).drop(
             "step", "late", "_share", "_flat", "_vol", "_vol_expected", "_tod"
         )
 
-    def _cells(self, w: Windows) -> pl.DataFrame:
-        """One row per (server, step, component) with score, expected and reason parts."""
+    def _cells(self, w: Windows) -> dict[str, np.ndarray]:
+        """Per feature row and component (n, C): score, expected, and the reason's parts."""
         spec = self.spec
-        n, c = len(w.step), spec.n_components
+        n = len(w.step)
         x_hat = self.reconstruct(w.x) if n else np.zeros_like(w.x)
         err = component_errors(w.x, x_hat, spec)
         total = err.sum(axis=1, keepdims=True)
         share = np.divide(err, total, out=np.zeros_like(err), where=total > 0)
-        expected = expected_values(x_hat, spec, w.center, w.scale)
         vol, vol_hat = _variation(w, x_hat, spec)
         last = w.x[:, spec.last_step].astype(np.float64)
         level_err = (last - x_hat[:, spec.last_step]) ** 2
         step_times = self._windower.grid.step_times_us(w.step) if n else w.step  # type: ignore[union-attr]
-        minutes = (step_times // 60_000_000) % 1440
-        return pl.DataFrame(
-            {
-                "server": np.repeat(w.server.astype(str), c),
-                "step": np.repeat(w.step, c),
-                "component": np.tile(np.array(spec.components, dtype=str), n),
-                "score": np.sqrt(err).ravel(),
-                "expected": expected.ravel(),
-                "_share": share.ravel(),
-                "_flat": (level_err < err - level_err).ravel(),
-                "_vol": vol.ravel(),
-                "_vol_expected": vol_hat.ravel(),
-                "_tod": np.repeat(minutes, c),
-            },
-            schema_overrides={"step": pl.Int64, "_tod": pl.Int64},
-        )
+        return {
+            "score": np.sqrt(err),
+            "expected": expected_values(x_hat, spec, w.center, w.scale),
+            "share": share,
+            "flat": level_err < err - level_err,
+            "vol": vol,
+            "vol_expected": vol_hat,
+            "minutes": (step_times // 60_000_000) % 1440,
+        }
 
     def _reason(self) -> pl.Expr:
         hhmm = pl.format(
@@ -152,7 +168,7 @@ class AutoencoderDetector:
             .then(pl.lit(f"component not in the model ({components})"))
             .when(pl.col("score").is_null())
             .then(pl.lit(f"warming up: the window needs {self.spec.window} steps of this server"))
-            .when(pl.col("_flat"))
+            .when(pl.col("_flat") > 0)
             .then(variation)
             .otherwise(level)
         )

@@ -40,18 +40,12 @@ class Detector(Protocol):
 
 
 def fmt_number(expr: pl.Expr) -> pl.Expr:
-    """A number as short text: 3 significant digits or so, whole numbers when large."""
-    a = expr.abs()
+    """A number as short text: 3 significant digits ("97.1", "0.132"), whole when large."""
     return (
-        pl.when(expr.is_null())
-        .then(pl.lit("?"))
-        .when(a >= 1000)
-        .then(expr.round(0).cast(pl.Int64).cast(pl.String))
-        .when(a >= 10)
-        .then(expr.round(1).cast(pl.String))
-        .when(a >= 1)
-        .then(expr.round(2).cast(pl.String))
-        .otherwise(expr.round(4).cast(pl.String))
+        pl.when(expr.abs() >= 1000)
+        .then(expr.round(0).cast(pl.Int64, strict=False).cast(pl.String))
+        .otherwise(expr.round_sig_figs(3).cast(pl.String))
+        .fill_null("?")
     )
 
 

@@ -19,14 +19,17 @@ from logwatch.engine.parse.validate import RAW_SCHEMA, finish
 _LEAF_LINES = 64
 
 
-def parse_lines(chunk: bytes, *, where: str, first_line: int) -> Batch:
+def parse_lines(
+    chunk: bytes, *, where: str, first_line: int, n_lines: int | None = None
+) -> Batch:
     """Parse complete JSON lines (each ending in "\\n"; the first is line `first_line`).
 
-    `where` names the source in bad-line reports (`where:line`). Never raises on bad data.
+    `where` names the source in bad-line reports (`where:line`); `n_lines` saves a count
+    when the caller already knows it. Never raises on bad data.
     """
     labels = b'"anomalous"' in chunk
     if is_plain(chunk):
-        n = count_lines(chunk)
+        n = count_lines(chunk) if n_lines is None else n_lines
         raw = _read(chunk)
         if raw is not None and raw.height == n:
             lines = pl.int_range(first_line, first_line + n, dtype=pl.Int64, eager=True)

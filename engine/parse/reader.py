@@ -18,7 +18,7 @@ from logwatch.engine.batch import BadLine, Batch, empty_frame
 from logwatch.engine.errors import UserError
 from logwatch.engine.parse.csvfmt import csv_format
 from logwatch.engine.parse.jsonl import parse_lines
-from logwatch.engine.parse.lines import MAX_LINE_BYTES
+from logwatch.engine.parse.lines import MAX_LINE_BYTES, count_lines
 
 DEFAULT_CHUNK_BYTES = 8 << 20
 """Bytes read per batch: large enough for polars to be efficient, small enough to stream."""
@@ -37,8 +37,10 @@ class JsonLines:
 
     header_lines = 0
 
-    def parse(self, chunk: bytes, *, where: str, first_line: int) -> Batch:
-        return parse_lines(chunk, where=where, first_line=first_line)
+    def parse(
+        self, chunk: bytes, *, where: str, first_line: int, n_lines: int | None = None
+    ) -> Batch:
+        return parse_lines(chunk, where=where, first_line=first_line, n_lines=n_lines)
 
 
 def sniff_format(first_line: bytes, *, name: str) -> LineFormat:
@@ -123,8 +125,12 @@ def _batches(handle: BinaryIO, where: str, name: str, chunk_bytes: int) -> Itera
         cut = data.rfind(b"\n") + 1 if block else len(data)
         complete, pending = data[:cut], data[cut:]
         if complete and fmt is not None:
-            yield fmt.parse(complete, where=where, first_line=line)
-            line += complete.count(b"\n") + (0 if complete.endswith(b"\n") else 1)
+            n_lines = count_lines(complete)
+            if isinstance(fmt, JsonLines):
+                yield fmt.parse(complete, where=where, first_line=line, n_lines=n_lines)
+            else:
+                yield fmt.parse(complete, where=where, first_line=line)
+            line += n_lines
         if not block:
             return
         if len(pending) > MAX_LINE_BYTES:

@@ -37,6 +37,13 @@ class Windows:
     """(n, C) the scaling center used for each row (to turn predictions back into units)."""
     scale: np.ndarray
     """(n, C) the scaling scale used for each row."""
+    rows: pl.DataFrame
+    """`server`, `step`, `row` (index into `x`) of each feature row: join entries on it."""
+
+
+def _rows_frame(keys: list[pl.DataFrame]) -> pl.DataFrame:
+    frame = pl.concat(keys) if keys else pl.DataFrame(schema={"server": pl.String, "step": pl.Int64})
+    return frame.with_row_index("row").select("server", "step", pl.col("row").cast(pl.Int64))
 
 
 def _concat_rows(a: Rows, b: Rows) -> Rows:
@@ -100,7 +107,7 @@ class StreamWindower:
         )
         fresh = ready.filter(~pl.col("late"))
         w = self.spec.window
-        servers, steps, xs, centers, scales = [], [], [], [], []
+        servers, steps, xs, centers, scales, keys = [], [], [], [], [], []
         for server, (step_ids, values, _) in pivot_steps(fresh, self.spec.components).items():
             history = self._history.get(server)
             new = extend_rows(history, step_ids, values, self.spec.max_gap_steps)
@@ -111,6 +118,12 @@ class StreamWindower:
             self._history[server] = _concat_rows(past.tail(w - 1), new).tail(max(w - 1, 1))
             servers.append(np.full(len(idx), server, dtype=object))
             steps.append(new.steps[idx])
+            keys.append(
+                pl.DataFrame(
+                    {"server": pl.repeat(server, len(idx), dtype=pl.String, eager=True),
+                     "step": pl.Series(new.steps[idx], dtype=pl.Int64)}
+                )
+            )
             xs.append(x)
             centers.append(np.broadcast_to(center, (len(idx), len(center))))
             scales.append(np.broadcast_to(scale, (len(idx), len(scale))))
@@ -122,6 +135,7 @@ class StreamWindower:
             np.vstack(xs) if xs else np.zeros((0, self.spec.dim), np.float32),
             np.vstack(centers) if centers else np.zeros((0, n_comp)),
             np.vstack(scales) if scales else np.zeros((0, n_comp)),
+            _rows_frame(keys),
         )
 
     def _empty(self, like: pl.DataFrame | None) -> Windows:
@@ -137,4 +151,5 @@ class StreamWindower:
             np.zeros((0, self.spec.dim), np.float32),
             np.zeros((0, n_comp)),
             np.zeros((0, n_comp)),
+            _rows_frame([]),
         )

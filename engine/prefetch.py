@@ -1,0 +1,58 @@
+"""Read ahead: run an iterator in a thread so reading and parsing overlap with scoring.
+
+polars, numpy and onnxruntime release the GIL, so on two cores the next chunk is parsed
+while the current one is scored and written. Errors in the thread (e.g. UserError for an
+unreadable file) are raised in the consumer, in order.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_END = object()
+
+
+def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
+    """Yield the items of `items`, produced up to `depth` ahead in a daemon thread.
+
+    Closing the returned generator (or leaving a `for` loop over it early) stops the thread
+    after its current item.
+    """
+    slots: queue.Queue[object] = queue.Queue(maxsize=max(1, depth))
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(_END)
+        except BaseException as error:  # handed to the consumer, raised there
+            put(error)
+
+    thread = threading.Thread(target=work, name="logwatch-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
