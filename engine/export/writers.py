@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -63,16 +64,20 @@ class _FileWriter:
     def _header(self) -> None:
         pass
 
-    def _write(self, frame: pl.DataFrame) -> None:
+    def _write(self, frame: pl.DataFrame, out: IO[bytes]) -> None:
         raise NotImplementedError
 
     def write(self, frame: pl.DataFrame) -> None:
         if frame.height == 0:
             return
         try:
-            self._write(export_frame(frame, self.labels))
-            if self._append:
+            if self._append:  # encode first, then one write: readers never see half a row
+                encoded = io.BytesIO()
+                self._write(export_frame(frame, self.labels), encoded)
+                self._handle.write(encoded.getvalue())
                 self._handle.flush()
+            else:
+                self._write(export_frame(frame, self.labels), self._handle)
         except OSError as error:
             raise _fail(self.path, error) from None
         self.rows += frame.height
@@ -98,15 +103,13 @@ class CsvWriter(_FileWriter):
     def _header(self) -> None:
         self._handle.write((",".join(export_columns(self.labels)) + "\n").encode())
 
-    def _write(self, frame: pl.DataFrame) -> None:
-        frame.write_csv(self._handle, include_header=False, datetime_format=TIMESTAMP_FORMAT)
+    def _write(self, frame: pl.DataFrame, out: IO[bytes]) -> None:
+        frame.write_csv(out, include_header=False, datetime_format=TIMESTAMP_FORMAT)
 
 
 class JsonlWriter(_FileWriter):
-    def _write(self, frame: pl.DataFrame) -> None:
-        frame.with_columns(pl.col("timestamp").dt.strftime(TIMESTAMP_FORMAT)).write_ndjson(
-            self._handle
-        )
+    def _write(self, frame: pl.DataFrame, out: IO[bytes]) -> None:
+        frame.with_columns(pl.col("timestamp").dt.strftime(TIMESTAMP_FORMAT)).write_ndjson(out)
 
 
 class ParquetWriter:
