@@ -22,7 +22,10 @@ MIN_SAMPLES = 50
 """Fewer errors than this cannot describe a tail; calibration refuses."""
 
 MIN_EXCEEDANCES = 20
-"""Peaks needed above the initial quantile to fit the GPD; fewer falls back to a quantile."""
+"""Peaks used to fit the GPD: the initial quantile is lowered until there are this many."""
+
+MIN_DISTINCT_PEAKS = 10
+"""Fewer distinct peak values (heavy ties, e.g. a flat series) fall back to a quantile."""
 
 BASE_TAIL_FRACTION = 0.02
 """Share of errors above the initial POT threshold (the paper's 98 % quantile)."""
@@ -54,7 +57,7 @@ def calibrate_threshold(errors: np.ndarray, target_far: float = 0.001) -> tuple[
             f"threshold calibration needs at least {MIN_SAMPLES} errors, got {n}: "
             "use more data (or a smaller --window)"
         )
-    tail_fraction = min(0.5, max(BASE_TAIL_FRACTION, 5.0 * target_far))
+    tail_fraction = min(0.5, max(BASE_TAIL_FRACTION, 5.0 * target_far, MIN_EXCEEDANCES / n))
     initial = float(np.quantile(values, 1.0 - tail_fraction))
     excesses = values[values > initial] - initial
     how: dict = {
@@ -64,7 +67,7 @@ def calibrate_threshold(errors: np.ndarray, target_far: float = 0.001) -> tuple[
         "initial_threshold": initial,
         "exceedances": int(excesses.size),
     }
-    if excesses.size < MIN_EXCEEDANCES:
+    if np.unique(excesses).size < MIN_DISTINCT_PEAKS:
         # Ties (a very flat error distribution) leave too few peaks: an empirical quantile
         # is the honest answer, nudged to the largest tied value so ties are not flagged.
         value = float(np.quantile(values, 1.0 - target_far, method="higher"))

@@ -19,6 +19,9 @@ from logwatch.engine.threshold import calibrate_threshold, error_histogram
 from logwatch.engine.window import (
     DEFAULT_WINDOW,
     FeatureSpec,
+    Scaling,
+    StepGrid,
+    WindowSet,
     align,
     build_windows,
     discover_components,
@@ -26,6 +29,7 @@ from logwatch.engine.window import (
     infer_step_seconds,
 )
 from logwatch.training import charts
+from logwatch.training.augment import AMPLITUDE, CORRUPT_SHARE, ServerRows, corrupted_features
 from logwatch.training.backends import choose_backend, load_backend
 from logwatch.training.cli_args import DEFAULT_MAX_ENTRIES, DEFAULT_TARGET_FAR
 from logwatch.training.data import TrainingData, read_training_data
@@ -74,10 +78,10 @@ def train(options: TrainOptions, progress: Progress) -> TrainResult:
         out=str(out.absolute()), epochs=options.fit.epochs,
     )
     data = read_training_data(options.source, options.max_entries)
-    spec, scaling, windows = _windows(data, options.window)
+    prepared = _prepare(data, options.window)
+    spec, windows = prepared.spec, prepared.windows
     split = split_windows(windows, options.fit.seed, spec.window)
-    train_x, val_x = split.train, split.val
-    if len(train_x) < MIN_WINDOWS or len(val_x) < MIN_WINDOWS // 5:
+    if len(split.train) < MIN_WINDOWS or len(split.val) < MIN_WINDOWS // 5:
         raise UserError(
             f"{options.source}: only {len(windows.x)} complete windows of {spec.window} steps; "
             "need more data (or a smaller --window)"
@@ -85,18 +89,24 @@ def train(options: TrainOptions, progress: Progress) -> TrainResult:
     progress.emit(
         "data", entries=data.frame.height, entries_total=data.total_entries,
         sampled=data.sampled, bad_lines=data.bad_lines, windows=len(windows.x),
-        train_windows=len(train_x), val_windows=len(val_x), features=spec.dim,
+        train_windows=len(split.train), val_windows=len(split.val), features=spec.dim,
         components=list(spec.components), step_seconds=spec.step_seconds,
     )
-    fitted = _fit(backend, train_x, val_x, options.fit, progress)
+    train_x, val_x = windows.x[split.train], windows.x[split.val]
+    rng = np.random.default_rng(options.fit.seed)
+    val_in = prepared.corrupted(np.random.default_rng(options.fit.seed + 1))[split.val]
+    fitted = load_backend(backend).fit(
+        lambda epoch: prepared.corrupted(rng)[split.train], train_x, val_in, val_x,
+        options.fit, _epoch_reporter(options.fit, progress),
+    )
     diff = check_equivalence(fitted, val_x[:CHECK_ROWS])
     progress.emit("export", format="onnx", backend=backend, max_abs_diff=diff)
 
-    scores = entry_scores(fitted.onnx, split.calibration, spec)
-    labels = split.calibration_labels
-    normal = scores.ravel() if labels is None else scores[~labels]
+    normal = entry_scores(fitted.onnx, val_x, spec).ravel()
     value, how = calibrate_threshold(normal, options.target_far)
-    how["calibrated_on"] = "validation windows" + (", labeled-normal entries" if labels is not None else "")
+    how["calibrated_on"] = (
+        "validation windows without labeled anomalies" if windows.labels is not None else "validation windows"
+    )
     progress.emit("threshold", **{k: how[k] for k in ("value", "method", "target_false_alarm_rate")})
 
     metrics = {
@@ -108,9 +118,10 @@ def train(options: TrainOptions, progress: Progress) -> TrainResult:
         "val_false_alarm_rate": how["observed_rate"],
         "train_windows": int(len(train_x)),
         "val_windows": int(len(val_x)),
+        "denoising": {"corrupt_share": CORRUPT_SHARE, "amplitude": list(AMPLITUDE)},
     }
     meta = make_meta(
-        spec=spec, scaling=scaling, threshold=how, onnx_input=ONNX_INPUT,
+        spec=spec, scaling=prepared.scaling, threshold=how, onnx_input=ONNX_INPUT,
         onnx_output=ONNX_OUTPUT, backend=backend,
         training_data={
             "fingerprint": data.fingerprint(), "entries": data.frame.height,
@@ -124,14 +135,31 @@ def train(options: TrainOptions, progress: Progress) -> TrainResult:
     with tempfile.TemporaryDirectory(prefix="logwatch-charts-") as folder:
         charts.loss_curves(fitted.history, fitted.best_epoch, Path(folder) / charts.LOSS_CURVES)
         charts.error_distribution(normal, value, Path(folder) / charts.ERROR_DISTRIBUTION)
-        path = write_bundle(out, fitted.onnx, meta, folder)
+        try:
+            path = write_bundle(out, fitted.onnx, meta, folder)
+        except OSError as error:
+            raise UserError(f"--out {out}: cannot write the bundle ({error.strerror or error})") from None
     seconds = time.monotonic() - started
     progress.emit("done", bundle=str(path), threshold=value, seconds=round(seconds, 3), backend=backend)
     return TrainResult(path, backend, value, seconds, meta)
 
 
-def _windows(data: TrainingData, window: int | None):
-    """The engine's feature spec, per-server scaling and windows for the training data."""
+@dataclass
+class Prepared:
+    """The engine's view of the training data: spec, grid, per-server rows, windows."""
+
+    spec: FeatureSpec
+    scaling: Scaling
+    grid: StepGrid
+    series: list[ServerRows]
+    windows: WindowSet
+
+    def corrupted(self, rng: np.random.Generator) -> np.ndarray:
+        """All windows again, built from rows with injected faults (same order)."""
+        return corrupted_features(self.series, self.spec, self.grid, rng)
+
+
+def _prepare(data: TrainingData, window: int | None) -> Prepared:
     frame = data.frame
     spec = FeatureSpec(
         components=discover_components(frame),
@@ -140,10 +168,13 @@ def _windows(data: TrainingData, window: int | None):
     )
     grid, rows = align(frame, spec)
     scaling = fit_scaling(rows, spec.components)
-    return spec, scaling, build_windows(frame, spec, scaling, grid)
+    windows = build_windows(frame, spec, scaling, grid)
+    series = [ServerRows(s, r, *scaling.for_server(s)) for s, r in rows.items()]
+    return Prepared(spec, scaling, grid, series, windows)
 
 
-def _fit(backend: str, train_x: np.ndarray, val_x: np.ndarray, config: FitConfig, progress: Progress):
+def _epoch_reporter(config: FitConfig, progress: Progress):
+    """The per-epoch callback: an `epoch` event with losses and an ETA."""
     started = time.monotonic()
     first_epoch_end = [0.0]
 
@@ -160,4 +191,4 @@ def _fit(backend: str, train_x: np.ndarray, val_x: np.ndarray, config: FitConfig
             eta_seconds=round(per_epoch * (config.epochs - epoch), 3),
         )
 
-    return load_backend(backend).fit(train_x, val_x, config, on_epoch)
+    return on_epoch

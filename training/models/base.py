@@ -1,10 +1,10 @@
-"""What every backend takes and returns."""
+"""What every backend takes and returns, and the epoch loop they share."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -20,16 +20,21 @@ ONNX_OPSET = 17
 EpochCallback = Callable[[int, float, float], None]
 """Called after each epoch with (epoch number from 1, training loss, validation loss)."""
 
+InputMaker = Callable[[int], "np.ndarray"]
+"""Training inputs for an epoch (1-based): the clean rows, or a freshly corrupted copy of
+them for denoising. Row i always corresponds to target row i."""
+
 
 @dataclass(frozen=True)
 class FitConfig:
     """Network shape and training schedule (the defaults are the CLI defaults)."""
 
-    hidden: int = 32
+    hidden: int = 64
     """Units in the layer on each side of the bottleneck."""
-    bottleneck: int = 6
-    """Units in the narrowest layer: the compression that makes reconstruction informative."""
-    epochs: int = 60
+    bottleneck: int = 2
+    """Units in the narrowest layer: so narrow that one component cannot move alone,
+    which is what makes a broken relation between components show up as error."""
+    epochs: int = 40
     """Upper bound; early stopping usually ends sooner."""
     patience: int = 6
     """Epochs without validation improvement before stopping (best weights are kept)."""
@@ -50,3 +55,32 @@ class Fitted:
     history: dict[str, list[float]] = field(default_factory=dict)
     """`loss` and `val_loss` per epoch (mean squared error of the scaled features)."""
     best_epoch: int = 0
+
+
+def run_epochs(
+    config: FitConfig,
+    train_epoch: Callable[[int], float],
+    val_loss: Callable[[], float],
+    snapshot: Callable[[], Any],
+    restore: Callable[[Any], None],
+    on_epoch: EpochCallback,
+) -> tuple[dict[str, list[float]], int]:
+    """Train epoch by epoch, stop after `patience` epochs without a better validation loss,
+    and restore the best weights. Returns (history, best epoch)."""
+    history: dict[str, list[float]] = {"loss": [], "val_loss": []}
+    best, best_epoch, best_state, waited = float("inf"), 0, None, 0
+    for epoch in range(1, config.epochs + 1):
+        loss = float(train_epoch(epoch))
+        val = float(val_loss())
+        history["loss"].append(loss)
+        history["val_loss"].append(val)
+        on_epoch(epoch, loss, val)
+        if val < best:
+            best, best_epoch, best_state, waited = val, epoch, snapshot(), 0
+        else:
+            waited += 1
+            if waited >= config.patience:
+                break
+    if best_state is not None:
+        restore(best_state)
+    return history, best_epoch

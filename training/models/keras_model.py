@@ -17,6 +17,8 @@ from logwatch.training.models.base import (
     EpochCallback,
     FitConfig,
     Fitted,
+    InputMaker,
+    run_epochs,
 )
 
 
@@ -47,44 +49,41 @@ def build(n_features: int, config: FitConfig):
 
 
 def fit(
-    train: np.ndarray, val: np.ndarray, config: FitConfig, on_epoch: EpochCallback
+    inputs: InputMaker,
+    target: np.ndarray,
+    val_inputs: np.ndarray,
+    val_target: np.ndarray,
+    config: FitConfig,
+    on_epoch: EpochCallback,
 ) -> Fitted:
-    """Fit on `train` rows, stop early on `val` loss, and export the best weights."""
+    """Fit `inputs(epoch) -> target`, stop early on the validation loss, export to ONNX."""
     tf = _import_tensorflow()
     import keras
 
     keras.utils.set_random_seed(config.seed)
     tf.config.experimental.enable_op_determinism()
-    train = np.ascontiguousarray(train, dtype=np.float32)
-    val = np.ascontiguousarray(val, dtype=np.float32)
-    model = build(train.shape[1], config)
+    target = np.ascontiguousarray(target, dtype=np.float32)
+    val_inputs = np.ascontiguousarray(val_inputs, dtype=np.float32)
+    val_target = np.ascontiguousarray(val_target, dtype=np.float32)
+    model = build(target.shape[1], config)
     model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss="mse")
 
-    class Report(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-            logs = logs or {}
-            on_epoch(epoch + 1, float(logs["loss"]), float(logs["val_loss"]))
+    def train_epoch(epoch: int) -> float:
+        x = np.ascontiguousarray(inputs(epoch), dtype=np.float32)
+        result = model.fit(x, target, epochs=1, batch_size=config.batch_size, shuffle=True, verbose=0)
+        return float(result.history["loss"][-1])
 
-    stop = keras.callbacks.EarlyStopping(
-        monitor="val_loss", patience=config.patience, restore_best_weights=True
+    def val_loss() -> float:
+        return float(model.evaluate(val_inputs, val_target, batch_size=4096, verbose=0))
+
+    history, best = run_epochs(
+        config, train_epoch, val_loss, model.get_weights, model.set_weights, on_epoch
     )
-    result = model.fit(
-        train,
-        train,
-        validation_data=(val, val),
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        shuffle=True,
-        verbose=0,
-        callbacks=[stop, Report()],
-    )
-    history = {k: [float(v) for v in result.history[k]] for k in ("loss", "val_loss")}
-    best = int(np.argmin(history["val_loss"])) + 1
 
     def predict(x: np.ndarray) -> np.ndarray:
         return model.predict(np.asarray(x, dtype=np.float32), batch_size=4096, verbose=0)
 
-    return Fitted("keras", predict, to_onnx(model, train.shape[1]), history, best)
+    return Fitted("keras", predict, to_onnx(model, target.shape[1]), history, best)
 
 
 def to_onnx(model, n_features: int) -> bytes:

@@ -1,7 +1,7 @@
 """scikit-learn autoencoder (MLPRegressor fit to reproduce its input), exported with skl2onnx.
 
-For machines without TensorFlow. The epoch loop is ours (`partial_fit` once per epoch) so
-both backends share the validation split, the early stopping rule and the progress events.
+For machines without TensorFlow. One `partial_fit` pass per epoch inside the shared epoch
+loop, so both backends have the same validation, early stopping and progress events.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from logwatch.training.models.base import (
     EpochCallback,
     FitConfig,
     Fitted,
+    InputMaker,
+    run_epochs,
 )
 
 LOSS_SAMPLE = 20_000
@@ -25,6 +27,7 @@ LOSS_SAMPLE = 20_000
 
 
 def build(config: FitConfig):
+    """hidden -> bottleneck -> hidden, ReLU (MLPRegressor has one activation for all)."""
     from sklearn.neural_network import MLPRegressor
 
     return MLPRegressor(
@@ -40,42 +43,43 @@ def build(config: FitConfig):
 
 
 def fit(
-    train: np.ndarray, val: np.ndarray, config: FitConfig, on_epoch: EpochCallback
+    inputs: InputMaker,
+    target: np.ndarray,
+    val_inputs: np.ndarray,
+    val_target: np.ndarray,
+    config: FitConfig,
+    on_epoch: EpochCallback,
 ) -> Fitted:
-    """Fit on `train` rows, stop early on `val` loss, and export the best weights.
-
-    MLPRegressor's own bottleneck layer is ReLU (one activation for all hidden layers);
-    the Keras model's is linear. Both are narrow enough to force compression.
-    """
-    train = np.ascontiguousarray(train, dtype=np.float32)
-    val = np.ascontiguousarray(val, dtype=np.float32)
+    """Fit `inputs(epoch) -> target`, stop early on the validation loss, export to ONNX."""
+    target = np.ascontiguousarray(target, dtype=np.float32)
+    val_inputs = np.ascontiguousarray(val_inputs, dtype=np.float32)
+    val_target = np.ascontiguousarray(val_target, dtype=np.float32)
     model = build(config)
-    rng = np.random.default_rng(config.seed)
-    probe = train[rng.choice(len(train), min(LOSS_SAMPLE, len(train)), replace=False)]
-    history: dict[str, list[float]] = {"loss": [], "val_loss": []}
-    best_loss, best_state, best_epoch, waited = np.inf, None, 0, 0
-    for epoch in range(1, config.epochs + 1):
+    probe = np.random.default_rng(config.seed).choice(len(target), min(LOSS_SAMPLE, len(target)), replace=False)
+
+    def train_epoch(epoch: int) -> float:
+        x = np.ascontiguousarray(inputs(epoch), dtype=np.float32)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model.partial_fit(train, train)
-        loss = _mse(model.predict(probe), probe)
-        val_loss = _mse(model.predict(val), val)
-        history["loss"].append(loss)
-        history["val_loss"].append(val_loss)
-        on_epoch(epoch, loss, val_loss)
-        if val_loss < best_loss:
-            best_loss, best_epoch, waited = val_loss, epoch, 0
-            best_state = (copy.deepcopy(model.coefs_), copy.deepcopy(model.intercepts_))
-        else:
-            waited += 1
-            if waited >= config.patience:
-                break
-    model.coefs_, model.intercepts_ = best_state
+            model.partial_fit(x, target)
+        return _mse(model.predict(x[probe]), target[probe])
+
+    def restore(state) -> None:
+        model.coefs_, model.intercepts_ = state
+
+    history, best = run_epochs(
+        config,
+        train_epoch,
+        lambda: _mse(model.predict(val_inputs), val_target),
+        lambda: (copy.deepcopy(model.coefs_), copy.deepcopy(model.intercepts_)),
+        restore,
+        on_epoch,
+    )
 
     def predict(x: np.ndarray) -> np.ndarray:
         return model.predict(np.asarray(x, dtype=np.float32))
 
-    return Fitted("sklearn", predict, to_onnx(model, train.shape[1]), history, best_epoch)
+    return Fitted("sklearn", predict, to_onnx(model, target.shape[1]), history, best)
 
 
 def to_onnx(model, n_features: int) -> bytes:

@@ -1,0 +1,73 @@
+"""Threshold calibration (engine/threshold.py): peaks over threshold on real samples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from logwatch.engine.errors import UserError
+from logwatch.engine.threshold import calibrate_threshold, error_histogram, fit_gpd_pwm
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda rng, n: np.abs(rng.normal(size=n)),
+        lambda rng, n: rng.exponential(size=n),
+        lambda rng, n: rng.lognormal(0.0, 0.8, size=n),
+        lambda rng, n: rng.pareto(4.0, size=n),
+    ],
+    ids=["half-normal", "exponential", "lognormal", "pareto"],
+)
+def test_pot_threshold_keeps_the_false_alarm_rate_on_new_samples(draw):
+    rng = np.random.default_rng(3)
+    value, how = calibrate_threshold(draw(rng, 20_000), 0.002)
+    fresh = draw(rng, 400_000)
+    rate = float(np.mean(fresh > value))
+    assert how["method"] == "pot"
+    assert 0.002 / 2 <= rate <= 0.002 * 2, rate
+
+
+def test_pot_extrapolates_beyond_the_largest_error_when_samples_are_few():
+    errors = np.random.default_rng(0).exponential(size=500)
+    value, how = calibrate_threshold(errors, 0.0005)  # 1 in 2000: rarer than any sample
+    assert how["method"] == "pot" and how["exceedances"] >= 20
+    assert value > errors.max() and how["observed_rate"] == 0.0
+
+
+def test_how_records_what_model_json_needs():
+    value, how = calibrate_threshold(np.random.default_rng(1).exponential(size=5000), 0.001)
+    assert how["value"] == value
+    assert how["target_false_alarm_rate"] == 0.001
+    assert {"method", "samples", "initial_threshold", "gpd_shape", "gpd_scale", "observed_rate"} <= set(how)
+
+
+def test_ties_fall_back_to_a_quantile_that_does_not_flag_the_tied_values():
+    errors = np.concatenate([np.zeros(5000), np.full(30, 2.0)])
+    value, how = calibrate_threshold(errors, 0.001)
+    assert how["method"] == "quantile"
+    assert not np.any(errors > value)
+
+
+def test_exponential_tail_has_shape_near_zero():
+    shape, scale = fit_gpd_pwm(np.random.default_rng(2).exponential(3.0, size=50_000))
+    assert abs(shape) < 0.05 and abs(scale - 3.0) < 0.15
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.5, -0.1])
+def test_rejects_a_rate_outside_zero_to_half(rate):
+    with pytest.raises(UserError, match="target-far"):
+        calibrate_threshold(np.ones(1000), rate)
+
+
+def test_rejects_too_few_errors_with_a_user_message():
+    with pytest.raises(UserError, match="at least"):
+        calibrate_threshold(np.array([1.0, np.nan, 2.0]), 0.01)
+
+
+def test_error_histogram_counts_every_error_once():
+    errors = np.random.default_rng(4).exponential(size=10_000)
+    hist = error_histogram(errors, threshold=3.0, bins=20)
+    assert len(hist["edges"]) == 21 and len(hist["counts"]) == 20
+    assert sum(hist["counts"]) + hist["overflow"] == len(errors)
+    assert hist["edges"][-1] >= 3.0

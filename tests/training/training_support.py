@@ -1,0 +1,28 @@
+"""Helpers for the training tests: small labeled logs and the training subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from logwatch.engine.config import load_config
+from logwatch.engine.generate import Simulator, encode_json_lines
+
+
+def write_log(path: Path, *, steps: int, seed: int, start: datetime = datetime(2025, 1, 5)) -> Path:
+    """`steps` time steps of the default simulated world (9 entries per step) as JSON lines."""
+    frame = Simulator(load_config(None), seed=seed, start=start).next_chunk(steps)
+    path.write_bytes(encode_json_lines(frame))
+    return path
+
+
+def run_training(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    """`python -m logwatch.training ARGS` in a subprocess (as the TUI starts it)."""
+    env = {k: v for k, v in os.environ.items() if k != "TERM"}
+    return subprocess.run(
+        [sys.executable, "-m", "logwatch.training", *args],
+        capture_output=True, text=True, timeout=timeout, env=env,
+    )
