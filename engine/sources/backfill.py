@@ -8,10 +8,13 @@ newest entry (entry time, not wall-clock time, so an old file still shows its ta
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+
+from logwatch.engine.errors import UserError
 
 BLOCK_BYTES = 1 << 16
 MAX_PROBE_BYTES = 1 << 16
@@ -31,6 +34,24 @@ class Backfill:
 
     lines: int | None = 10_000
     minutes: float | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Backfill:
+        """From a command-line value: "500" (entries), "15m" or "2h" (time before the
+        newest entry), "0" (none: only new lines)."""
+        value = text.strip().lower()
+        unit = {"m": 1.0, "h": 60.0}.get(value[-1:], 0.0)
+        number = value[:-1] if unit else value
+        try:
+            amount = float(number) if unit else int(number)
+        except ValueError:
+            amount = -1
+        if amount < 0 or (unit and not math.isfinite(amount)):
+            raise UserError(
+                f"--backfill: expected a number of entries (500), or minutes or hours before "
+                f"the newest entry (15m, 2h), got {text!r}"
+            )
+        return cls(lines=None, minutes=amount * unit) if unit else cls(lines=int(amount))
 
 
 def start_offset(fd: int, size: int, backfill: Backfill) -> int:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 HEAD_BYTES = 1024
 """At most this much of the first line is remembered to recognise the file's start."""
+FIRST_LINE_BYTES = 1 << 16
+"""At most this much of the first line is read to learn the file's format."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,10 @@ class OpenFile:
             self._remember_head()
             return False
         return os.pread(self.fd, len(self._head), 0) != self._head
+
+    def first_line(self) -> bytes:
+        """The file's first line (at most FIRST_LINE_BYTES of it), without its newline."""
+        return os.pread(self.fd, FIRST_LINE_BYTES, 0).partition(b"\n")[0]
 
     def restart(self) -> None:
         """Read again from the start (after truncation)."""

@@ -74,6 +74,10 @@ class LineTailer:
     def polling(self) -> bool:
         return self._waiter.polling
 
+    def first_line(self) -> bytes | None:
+        """Line 1 of the file being read (to learn its format), or None if none is open."""
+        return None if self._file is None else self._file.first_line()
+
     def stop(self) -> None:
         """Make iteration end soon (after the piece in hand). Safe from any thread."""
         self._stop.set()

@@ -42,6 +42,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="with --follow: read the existing content first")
     parser.add_argument("--poll", action="store_true",
                         help="with --follow: poll the file instead of waiting for change events")
+    parser.add_argument("--backfill", metavar="N|Tm",
+                        help="when following: start with the last N entries (default 10000) or "
+                        "the last T minutes (15m) or hours (2h) before the newest entry")
     parser.add_argument("--config", metavar="PATH", help="config.json (default: the shipped one)")
     parser.set_defaults(run=run)
 
@@ -82,9 +85,6 @@ def _headless(args: argparse.Namespace) -> int:
 
     if args.source is None:
         raise UserError("--export needs a SOURCE: a log file, a .gz file, or - for standard input")
-    if args.follow:
-        raise UserError("--follow is not available in headless mode yet (the live-sources "
-                        "issue adds it); run without --follow to score SOURCE to its end")
     if args.config is not None:
         from logwatch.engine.config import load_config
 
@@ -94,11 +94,20 @@ def _headless(args: argparse.Namespace) -> int:
     print(f"logwatch: {detector.why}", file=sys.stderr)
     scorer = Scorer(detector, args.threshold)
     evaluation = Evaluation() if args.eval else None
-    _interrupt_on_sigterm()
+    if args.follow:  # SIGINT/SIGTERM stop the tailer; what was read is scored and written
+        from logwatch.engine.sources.follow import follow_batches, open_follow_export
+
+        batches = follow_batches(args.source, from_start=args.from_start, poll=args.poll,
+                                 backfill=args.backfill)
+        open_export = lambda labels: open_follow_export(args.export, labels=labels)  # noqa: E731
+    else:
+        _interrupt_on_sigterm()
+        batches = read_batches(args.source)
+        open_export = lambda labels: open_writer(args.export, labels=labels)  # noqa: E731
     summary = run_headless(
-        read_batches(args.source),
+        batches,
         scorer,
-        lambda labels: open_writer(args.export, labels=labels),
+        open_export,
         write_all=args.all,
         evaluation=evaluation,
     )
