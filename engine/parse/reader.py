@@ -8,9 +8,13 @@ complete lines and line numbers stay exact across chunks.
 from __future__ import annotations
 
 import gzip
+import io
+import os
+import select
+import stat
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -72,7 +76,10 @@ def _stem(name: str) -> str:
 def _open(path: str | Path) -> tuple[BinaryIO, str]:
     name = str(path)
     if name == "-":
-        return sys.stdin.buffer, "<stdin>"
+        try:  # our own unbuffered handle: a reader thread never holds sys.stdin's lock
+            return open(os.dup(sys.stdin.fileno()), "rb", buffering=0), "<stdin>"
+        except (OSError, ValueError, io.UnsupportedOperation):  # stdin without a descriptor
+            return sys.stdin.buffer, "<stdin>"
     try:
         if name.endswith(".gz"):
             handle: BinaryIO = gzip.open(name, "rb")  # type: ignore[assignment]
@@ -90,11 +97,17 @@ def _why(error: BaseException) -> str:
 def read_batches(path: str | Path, *, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Iterator[Batch]:
     """Read `path` (a file, `.gz`, or `-` for stdin) to its end, one Batch per chunk.
 
-    Raises UserError (one line, naming the file) when the input cannot be opened or read.
+    The input is opened at once, so a missing or unreadable file raises UserError here
+    (one line, naming the file); read errors later raise UserError from the iteration.
+    From a pipe, whatever has arrived is parsed without waiting for a full chunk.
     """
     handle, where = _open(path)
+    return _guarded(handle, where, str(path), chunk_bytes)
+
+
+def _guarded(handle: BinaryIO, where: str, name: str, chunk_bytes: int) -> Iterator[Batch]:
     try:
-        yield from _batches(handle, where, str(path), chunk_bytes)
+        yield from _batches(handle, where, name, chunk_bytes)
     except (OSError, EOFError, zlib.error) as error:
         raise UserError(f"cannot read {where}: {_why(error)}") from None
     finally:
@@ -102,13 +115,35 @@ def read_batches(path: str | Path, *, chunk_bytes: int = DEFAULT_CHUNK_BYTES) ->
             handle.close()
 
 
+def _reader(handle: BinaryIO) -> Callable[[int], bytes]:
+    """`read(n)` for files; for pipes, what is there now (at least one byte, or b"" at end)."""
+    try:
+        regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        regular = True
+    if regular:
+        return handle.read
+    read_once = handle.read1 if hasattr(handle, "read1") else handle.read  # raw: one syscall
+
+    def read_available(n: int) -> bytes:
+        parts = [read_once(n)]
+        size = len(parts[0])
+        while parts[-1] and size < n and select.select([handle], [], [], 0)[0]:
+            parts.append(read_once(n - size))
+            size += len(parts[-1])
+        return b"".join(parts)
+
+    return read_available
+
+
 def _batches(handle: BinaryIO, where: str, name: str, chunk_bytes: int) -> Iterator[Batch]:
     fmt: LineFormat | None = None
     pending = b""
     line = 1  # number of the first line in `pending`
     skipping = False  # inside a line longer than MAX_LINE_BYTES
+    read = _reader(handle)
     while True:
-        block = handle.read(chunk_bytes)
+        block = read(chunk_bytes)
         if skipping:
             if not block:
                 return

@@ -90,9 +90,7 @@ def _headless(args: argparse.Namespace) -> int:
 
         load_config(args.config)  # a bad config is reported before any work
     check_target(args.export)
-    detector = make_detector(args.detector or "auto", args.model)
-    print(f"logwatch: {detector.why}", file=sys.stderr)
-    scorer = Scorer(detector, args.threshold)
+    scorer = Scorer(make_detector(args.detector or "auto", args.model), args.threshold)
     evaluation = Evaluation() if args.eval else None
     if args.follow:  # SIGINT/SIGTERM stop the tailer; what was read is scored and written
         from logwatch.engine.sources.follow import follow_batches, open_follow_export
@@ -102,8 +100,9 @@ def _headless(args: argparse.Namespace) -> int:
         open_export = lambda labels: open_follow_export(args.export, labels=labels)  # noqa: E731
     else:
         _interrupt_on_sigterm()
-        batches = read_batches(args.source)
+        batches = read_batches(args.source)  # opens now: an unreadable SOURCE fails here
         open_export = lambda labels: open_writer(args.export, labels=labels)  # noqa: E731
+    print(f"logwatch: {scorer.detector.why}", file=sys.stderr)
     summary = run_headless(
         batches,
         scorer,
