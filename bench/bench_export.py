@@ -1,0 +1,98 @@
+"""Headless export speed: `logwatch tui LOG --export OUT --all` against polars' own read.
+
+On a 1,000,000-entry generated file (100,000 with --quick), in the same run:
+- the floor: `polars.read_ndjson(LOG)` alone (no validation, timestamps left as text);
+- the headless export in process (read, validate, score, write CSV) with the z-score
+  detector and with an autoencoder bundle trained by `python -m logwatch.training`;
+- the whole command in a subprocess (start-up included), with its peak memory (ru_maxrss
+  of that child, from wait4).
+The aim is an export at most 2x the polars read.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.table import Row, median_seconds
+
+BUNDLE_ENTRIES = 60_000
+"""Entries the bench's autoencoder is trained on (sklearn backend: quick and ONNX)."""
+
+
+def _generate(path: Path, entries: int, seed: int) -> None:
+    subprocess.run([sys.executable, "-m", "logwatch.tui", "generate", "--entries", str(entries),
+                    "--seed", str(seed), "--out", str(path)], check=True)
+
+
+def _train(log: Path, out: Path) -> None:
+    subprocess.run([sys.executable, "-m", "logwatch.training", str(log), "--out", str(out),
+                    "--backend", "sklearn", "--progress", "jsonl"],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def _command(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of one child process."""
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "TERM"}
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "logwatch.tui", *args], env=env,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"logwatch {' '.join(args)} exited {child.returncode}")
+    return seconds, usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def _in_process(log: Path, out: Path, detector: str, model: Path | None) -> None:
+    from logwatch.engine.export import open_writer
+    from logwatch.engine.headless import run_headless
+    from logwatch.engine.parse import read_batches
+    from logwatch.engine.score import Scorer, make_detector
+
+    scorer = Scorer(make_detector(detector, model))
+    run_headless(read_batches(log), scorer, lambda labels: open_writer(out, labels=labels),
+                 write_all=True, err=open(os.devnull, "w"))
+
+
+def run(quick: bool) -> list[Row]:
+    import polars as pl
+
+    entries = 100_000 if quick else 1_000_000
+    repeats = 1 if quick else 3
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        log, small, model = base / "logs.jsonl", base / "train.jsonl", base / "model"
+        _generate(log, entries, seed=5)
+        _generate(small, BUNDLE_ENTRIES, seed=1)
+        _train(small, model)
+        floor = median_seconds(lambda: pl.read_ndjson(log), repeats)
+        rows.append(Row("polars.read_ndjson (the floor)", entries / floor, "entries/s",
+                        f"{entries:,} entries, {log.stat().st_size / 1e6:.0f} MB, median of {repeats}"))
+        for detector, bundle in (("zscore", None), ("autoencoder", model)):
+            out = base / f"out-{detector}.csv"
+            inside = median_seconds(lambda: _in_process(log, out, detector, bundle), repeats)
+            args = ["tui", str(log), "--export", str(out), "--all", "--detector", detector]
+            if bundle is not None:
+                args += ["--model", str(bundle)]
+            runs = [_command(args) for _ in range(repeats)]
+            whole = sorted(r[0] for r in runs)[len(runs) // 2]
+            peak = max(r[1] for r in runs)
+            rows += [
+                Row(f"export --all, {detector}, in process", entries / inside, "entries/s",
+                    "read + validate + score + write CSV"),
+                Row(f"export --all, {detector} / polars read", inside / floor, "x",
+                    "ratio, same run (aim: <= 2)"),
+                Row(f"logwatch tui --export --all, {detector}", entries / whole, "entries/s",
+                    "whole command, start-up included"),
+                Row(f"peak memory, {detector} export", peak, "MiB", "ru_maxrss of the command"),
+            ]
+    return rows
