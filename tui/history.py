@@ -158,20 +158,23 @@ class History:
     def frame(self, positions: np.ndarray | None = None) -> pl.DataFrame:
         """Entries as a batch-schema frame (with labels when the source had them)."""
         at = self.order() if positions is None else positions
-        servers = np.array(self.servers.names or [""], dtype=object)
-        components = np.array(self.components.names or [""], dtype=object)
         columns: dict[str, pl.Series] = {
             "timestamp": pl.Series(self.timestamp[at]).cast(pl.Datetime("us")),
-            "server": pl.Series(servers[self.server[at]], dtype=pl.String),
-            "component": pl.Series(components[self.component[at]], dtype=pl.String),
+            "server": _decode(self.server[at], self.servers.names),
+            "component": _decode(self.component[at], self.components.names),
             "value": pl.Series(self.value[at]),
         }
         if len(self.kinds):
-            kinds = np.array(self.kinds.names + [None], dtype=object)
-            codes = np.where(self.kind[at] < 0, len(self.kinds), self.kind[at])
             columns["anomalous"] = pl.Series(self.kind[at] >= 0)
-            columns["anomaly_type"] = pl.Series(kinds[codes], dtype=pl.String)
+            columns["anomaly_type"] = _decode(self.kind[at], self.kinds.names)
         return pl.DataFrame(columns)
+
+
+def _decode(codes: np.ndarray, names: list[str]) -> pl.Series:
+    """Names for codes (null for -1), vectorized."""
+    return pl.Series(codes).replace_strict(
+        list(range(len(names))), names, default=None, return_dtype=pl.String
+    )
 
 
 def _column(frame: pl.DataFrame, name: str) -> np.ndarray:

@@ -40,10 +40,11 @@ def make_app(tmp_path: Path, steps: int = 3000, **options):
 async def settle(pilot, app, timeout: float = 30.0) -> None:
     """Wait until the finite source is read to its end and every entry is on screen."""
     waited = 0.0
-    while app.ended is None and waited < timeout:
+    while app.ended is None and waited < timeout and app.is_running:
         await pilot.pause(0.05)
         waited += 0.05
     assert app.ended == "source ended", app.ended
+    app.main.reset_scales()  # steady scales depend on when repaints happened; start afresh
     for _ in range(2):  # a first repaint mounts the sparklines, the second draws at their size
         app.main.repaint(force=True)
         await pilot.pause()
@@ -53,6 +54,7 @@ async def wait_until(pilot, condition, timeout: float = 60.0, step: float = 0.1)
     waited = 0.0
     while not condition():
         assert waited < timeout, "timed out"
+        assert pilot.app.is_running, "the app stopped (an exception?)"
         await pilot.pause(step)
         waited += step
 

@@ -99,3 +99,14 @@ def test_peak_of_an_incident_is_its_most_anomalous_entry():
     (incident,) = feed.view()
     assert (incident.value, incident.score, incident.reason) == (50, 8, "r1")
     assert history.value[history.position(incident.peak_number)] == 50
+
+
+def test_history_frame_round_trips_labels():
+    history = History(10)
+    frame = scored([1.0, 2.0], [0.0, 9.0]).with_columns(
+        anomalous=pl.Series([False, True]), anomaly_type=pl.Series([None, "spike"], dtype=pl.String))
+    history.append(frame)
+    out = history.frame()
+    assert out.get_column("anomaly_type").to_list() == [None, "spike"]
+    assert out.get_column("anomalous").to_list() == [False, True]
+    assert out.get_column("server").to_list() == ["s1", "s1"]

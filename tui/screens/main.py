@@ -178,7 +178,13 @@ class MainScreen(Screen):
 
     def action_zoom(self) -> None:
         self.zoom_index = (self.zoom_index + 1) % len(ZOOMS)
+        self.reset_scales()
         self.repaint(force=True)
+
+    def reset_scales(self) -> None:
+        """Forget the steady scales: the next repaint fits them to the data shown."""
+        self._scales.clear()
+        self._score_top.clear()
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
@@ -214,6 +220,10 @@ class MainScreen(Screen):
         self.action_details()
 
     def on_resize(self) -> None:
+        self.call_after_refresh(self.repaint, True)
+
+    def on_spark_resized(self) -> None:
+        """A sparkline's width changed (first layout, scrollbar, terminal): redraw to fit."""
         self.call_after_refresh(self.repaint, True)
 
     # app-wide actions, bound here so that the app's dialogs do not see them ---------------

@@ -60,7 +60,7 @@ class ModelScreen(Screen):
             else:
                 yield Static(Text("Training loss per epoch", style="bold"))
                 yield ChartView(self._loss, id="loss-chart")
-                yield Static(Text("Validation errors and the threshold", style="bold"))
+                yield Static(Text("Validation errors (bar height: square root of the count) and the threshold", style="bold"))
                 yield ChartView(self._histogram, id="histogram-chart")
                 yield Static(self._metadata(), id="metadata")
         yield Footer()
@@ -115,7 +115,12 @@ class ModelScreen(Screen):
             rows.append(("fingerprint", str(data.get("fingerprint", ""))[:23]))
         metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
         for key, value in metrics.items():
-            shown = number(float(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else json.dumps(value)
+            if isinstance(value, int) and not isinstance(value, bool):
+                shown = f"{value:,}"
+            elif isinstance(value, float):
+                shown = number(value)
+            else:
+                shown = json.dumps(value)
             rows.append((str(key), shown))
         for key, value in rows:
             table.add_row(literal(key), literal(value))

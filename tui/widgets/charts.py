@@ -62,7 +62,10 @@ def line_chart(series: Sequence[tuple[str, Sequence[float], str, Style]], width:
 
 def histogram_chart(edges: Sequence[float], counts: Sequence[int], threshold: float, width: int,
                     height: int, bar: Style | None, marked: Style | None) -> Text:
-    """Bars of counts over [edges[0], edges[-1]] with the threshold as a vertical line."""
+    """Bars of counts over [edges[0], edges[-1]] with the threshold as a vertical line.
+
+    Heights follow the square root of the counts, so the thin tail near the threshold stays
+    visible next to the bulk of small errors."""
     plot_w, plot_h = max(width - AXIS_WIDTH, 4), max(height - 3, 2)
     if not counts or len(edges) != len(counts) + 1:
         return Text("no error histogram in this bundle")
@@ -74,10 +77,11 @@ def histogram_chart(edges: Sequence[float], counts: Sequence[int], threshold: fl
         last = max(first + 1, (column + 1) * bins // plot_w)
         heights[column] = max(counts[first:last])
     top = max(heights) or 1
+    root = math.sqrt(top)
     mark_column = None
     if high > low and low <= threshold <= high:
         mark_column = min(plot_w - 1, int((threshold - low) / (high - low) * plot_w))
-    eighths = [h / top * plot_h * len(BARS) for h in heights]
+    eighths = [math.sqrt(h) / root * plot_h * len(BARS) for h in heights]
     lines = []
     for row in range(plot_h):
         floor = (plot_h - 1 - row) * len(BARS)

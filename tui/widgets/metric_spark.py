@@ -11,7 +11,7 @@ from textual.widget import Widget
 
 from logwatch.tui.literal import literal
 from logwatch.tui.series import Columns
-from logwatch.tui.widgets.spark_text import LABEL_WIDTH, bar_row, label, levels, mark_row, newest, number
+from logwatch.tui.widgets.spark_text import LABEL_WIDTH, SparkResized, bar_row, label, levels, mark_row, newest, number
 
 
 class MetricSpark(Widget):
@@ -47,6 +47,9 @@ class MetricSpark(Widget):
     def bar_columns(self) -> int:
         """How many columns of bars fit."""
         return max(self.size.width - LABEL_WIDTH, 0)
+
+    def on_resize(self) -> None:
+        self.post_message(SparkResized())
 
     def render(self) -> Text:
         columns = self.columns

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from logwatch.tui.series import Columns
-from logwatch.tui.widgets.spark_text import BARS, LABEL_WIDTH, bar_row, label, newest, number
+from logwatch.tui.widgets.spark_text import BARS, LABEL_WIDTH, SparkResized, bar_row, label, newest, number
 
 
 class ScoreSpark(Widget):
@@ -48,6 +48,9 @@ class ScoreSpark(Widget):
 
     def bar_columns(self) -> int:
         return max(self.size.width - LABEL_WIDTH, 0)
+
+    def on_resize(self) -> None:
+        self.post_message(SparkResized())
 
     def render(self) -> Text:
         normal = self.get_component_rich_style("score-spark--bar")

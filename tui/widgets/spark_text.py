@@ -10,12 +10,17 @@ import math
 import numpy as np
 from rich.style import Style
 from rich.text import Text
+from textual.message import Message
 
 BARS = "▁▂▃▄▅▆▇█"
 MARK = "▲"
 """Drawn under a column holding a flagged entry: visible without any colour."""
 LABEL_WIDTH = 14
 """Columns taken by the name and numbers at the left of every sparkline."""
+
+
+class SparkResized(Message):
+    """Posted by a sparkline whose width changed, so the screen recomputes its columns."""
 
 
 def levels(values: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -51,7 +56,7 @@ def number(value: float) -> str:
     if not math.isfinite(value):
         return "-"
     size = abs(value)
-    if size >= 99_999.5:
+    if size >= 99_999.5 or 0 < size < 0.005:
         return f"{value:.1e}"
     if size >= 99.95:
         return f"{value:.0f}"

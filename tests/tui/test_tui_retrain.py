@@ -1,0 +1,95 @@
+"""Retraining from the TUI with the real training subprocess (scikit-learn backend, tiny)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import make_app, screen_text, settle, wait_until
+
+from logwatch.engine.bundle import bundle_exists, load_bundle
+from logwatch.tui.retrain import candidate_dir
+from logwatch.tui.screens.retrain import RetrainScreen
+
+pytestmark = pytest.mark.slow
+
+
+def copy_bundle(source, tmp_path):
+    target = tmp_path / "models" / "current"
+    shutil.copytree(source, target)
+    return target
+
+
+async def test_retrain_on_memory_compares_and_swaps_the_model(tmp_path):
+    app = make_app(tmp_path, steps=3000, train_epochs=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert app.state.model.backend == "z-score"
+        old_scorer = app.ingest.scorer
+        await pilot.press("r")
+        assert isinstance(app.screen, RetrainScreen)
+        await pilot.press("1")
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.phase in ("result", "failed"), timeout=120)
+        assert screen.phase == "result", screen_text(app)
+        text = screen_text(app)
+        for row in ("threshold", "validation loss", "flags in last 20,000"):
+            assert row in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.main
+        assert app.state.model.backend == "sklearn"
+        assert app.ingest.scorer is not old_scorer and app.ingest.scorer is app.scorer
+        assert app.state.threshold == app.state.model.threshold == load_bundle(app.model_dir).threshold
+        assert not candidate_dir(app.model_dir).exists()
+        assert "sklearn" in screen_text(app).splitlines()[0]
+
+
+async def test_failed_training_keeps_the_old_model(tmp_path, tiny_bundle):
+    model_dir = copy_bundle(tiny_bundle, tmp_path)
+    before = (model_dir / "model.json").read_bytes()
+    app = make_app(tmp_path, steps=40)  # 360 entries: too few windows to train on
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        old = (app.state.model, app.ingest.scorer)
+        await pilot.press("r", "1")
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.phase in ("result", "failed"), timeout=120)
+        assert screen.phase == "failed"
+        text = screen_text(app)
+        assert "Training failed" in text and "complete windows" in text and "current model stays" in text
+        await pilot.press("escape")
+        assert (app.state.model, app.ingest.scorer) == old
+    assert (model_dir / "model.json").read_bytes() == before
+
+
+async def test_escape_cancels_training_and_keeps_the_old_model(tmp_path, tiny_bundle):
+    model_dir = copy_bundle(tiny_bundle, tmp_path)
+    before = (model_dir / "model.json").read_bytes()
+    app = make_app(tmp_path, steps=3000, train_epochs=400)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        old = app.state.model
+        await pilot.press("r", "1")
+        screen = app.screen
+        await wait_until(pilot, lambda: app.job is not None and app.job.last_event.get("event") in ("start", "data"))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.phase in ("result", "failed"), timeout=60)
+        assert screen.phase == "failed" and "Training cancelled" in screen_text(app)
+        await pilot.press("escape")
+        assert app.state.model == old
+    assert (model_dir / "model.json").read_bytes() == before
+    assert not bundle_exists(candidate_dir(model_dir))
+
+
+async def test_first_run_scores_with_zscore_then_switches_to_a_trained_model(tmp_path):
+    app = make_app(tmp_path, steps=3000, auto_train=True, first_model_entries=20_000, train_epochs=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert app.state.model.backend == "z-score" or app.job is not None
+        await wait_until(pilot, lambda: app.job is not None or app.state.model.backend == "sklearn")
+        if app.job is not None:
+            assert "first model" in app.activity()
+        await wait_until(pilot, lambda: app.state.model.backend == "sklearn", timeout=120)
+        assert bundle_exists(app.model_dir)
+        assert app.model_dir == tmp_path / "models" / "current"
