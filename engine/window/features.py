@@ -50,11 +50,24 @@ def window_features(
 
 
 def _log_volatility(z: np.ndarray, ends: np.ndarray, w: int) -> np.ndarray:
+    """log(std + eps) of the w-1 differences inside each window ending at `ends`.
+
+    Summed slice by slice in a fixed order, so a window's number does not depend on what
+    else is in the array (streaming and batch agree to the bit) and no (n, C, w) copy is
+    made."""
     if w < 2:
         return np.full((len(ends), z.shape[1]), np.log(VOL_EPS))
-    diffs = np.diff(z, axis=0)
-    spans = np.lib.stride_tricks.sliding_window_view(diffs, w - 1, axis=0)[ends - w + 1]
-    return np.log(spans.std(axis=2) + VOL_EPS)
+    diffs = np.diff(z[ends.min() - w + 1 : ends.max() + 1], axis=0)
+    first = ends - ends.min()  # index in `diffs` of each window's first difference
+    count = len(diffs) - (w - 2)
+    total = np.zeros((count, z.shape[1]))
+    for k in range(w - 1):
+        total += diffs[k : k + count]
+    mean = total / (w - 1)
+    spread = np.zeros_like(total)
+    for k in range(w - 1):
+        spread += np.square(diffs[k : k + count] - mean)
+    return np.log(np.sqrt(spread[first] / (w - 1)) + VOL_EPS)
 
 
 def component_errors(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> np.ndarray:

@@ -45,25 +45,43 @@ def pivot_steps(
     """Per server: sorted step ids and (steps, C) last values (NaN where absent).
 
     `frame` needs columns server, component, value, step (and anomalous when `labels`).
-    Components not in `components` are ignored.
+    Components not in `components` are ignored. "Last" means last in row order.
     """
-    c_index = {c: i for i, c in enumerate(components)}
     known = frame.filter(pl.col("component").is_in(list(components)))
-    aggs = [pl.col("value").last()]
-    if labels:
-        aggs.append(pl.col("anomalous").fill_null(False).any().alias("anomalous"))
-    cells = known.group_by("server", "step", "component", maintain_order=True).agg(aggs)
+    if known.height == 0:
+        return {}
+    names = known["server"].unique(maintain_order=True)
+    server = known["server"].replace_strict(
+        names, pl.int_range(names.len(), eager=True), return_dtype=pl.Int64
+    ).to_numpy()
+    comp = known["component"].replace_strict(
+        list(components), list(range(len(components))), return_dtype=pl.Int64
+    ).to_numpy()
+    step = known["step"].to_numpy()
+    value = known["value"].to_numpy()
+    flag = known["anomalous"].fill_null(False).to_numpy() if labels else None
+    # Sort by (server, step, component, arrival); the last row of each cell wins.
+    order = np.lexsort((np.arange(len(step)), comp, step, server))
+    server, step, comp, value = server[order], step[order], comp[order], value[order]
+    change = (server[1:] != server[:-1]) | (step[1:] != step[:-1]) | (comp[1:] != comp[:-1])
+    last = np.append(change, True)
+    if flag is not None:  # a cell is labeled when any of its entries is
+        starts = np.flatnonzero(np.insert(change, 0, True))
+        flag = np.logical_or.reduceat(flag[order], starts)
+    server, step, comp, value = server[last], step[last], comp[last], value[last]
+    bounds = np.flatnonzero(np.diff(server)) + 1
     out: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
-    for (server,), part in cells.partition_by("server", as_dict=True, maintain_order=True).items():
-        steps, row = np.unique(part["step"].to_numpy(), return_inverse=True)
-        col = part["component"].replace_strict(c_index, return_dtype=pl.Int64).to_numpy()
-        values = np.full((len(steps), len(components)), np.nan)
-        values[row, col] = part["value"].to_numpy()
+    for lo, hi in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [len(server)]))):
+        st = step[lo:hi]
+        new_row = np.insert(st[1:] != st[:-1], 0, True)
+        row = np.cumsum(new_row) - 1
+        values = np.full((int(row[-1]) + 1, len(components)), np.nan)
+        values[row, comp[lo:hi]] = value[lo:hi]
         flags = None
-        if labels:
-            flags = np.zeros((len(steps), len(components)), bool)
-            flags[row, col] = part["anomalous"].to_numpy()
-        out[str(server)] = (steps, values, flags)
+        if flag is not None:
+            flags = np.zeros(values.shape, bool)
+            flags[row, comp[lo:hi]] = flag[lo:hi]
+        out[str(names[int(server[lo])])] = (st[new_row], values, flags)
     return out
 
 
