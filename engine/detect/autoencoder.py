@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from logwatch.engine.bundle import Bundle
-from logwatch.engine.detect.base import fmt_number, percent, scored_empty
+from logwatch.engine.detect.base import fmt_number, scored_empty
 from logwatch.engine.errors import UserError
 from logwatch.engine.window import (
     VOL_EPS,
@@ -116,7 +116,7 @@ class AutoencoderDetector:
             pick(cells["vol_expected"], "_vol_expected"),
             pl.Series("_tod", minutes, dtype=pl.Int64),
         )
-        return scored.with_columns(self._reason().alias("reason")).drop(
+        return scored.with_columns(self._reasons(scored)).drop(
             "step", "late", "_share", "_flat", "_vol", "_vol_expected", "_tod"
         )
 
@@ -142,36 +142,43 @@ class AutoencoderDetector:
             "minutes": (step_times // 60_000_000) % 1440,
         }
 
-    def _reason(self) -> pl.Expr:
-        hhmm = pl.format(
-            "{}:{}",
-            (pl.col("_tod") // 60).cast(pl.String).str.pad_start(2, "0"),
-            (pl.col("_tod") % 60).cast(pl.String).str.pad_start(2, "0"),
-        )
-        level = pl.concat_str(
-            pl.col("component"), pl.lit(" "), fmt_number(pl.col("value")),
-            pl.lit(" vs expected "), fmt_number(pl.col("expected")),
-            pl.lit(" at "), hhmm, pl.lit("; "), percent(pl.col("_share")), pl.lit(" of error"),
-        )
-        moving = pl.when(pl.col("_vol") < pl.col("_vol_expected")).then(pl.lit(" barely moving")).otherwise(pl.lit(" jumping"))
-        variation = pl.concat_str(
-            pl.col("component"), pl.lit(" "), fmt_number(pl.col("value")), moving,
-            pl.lit(" (step-to-step change "), fmt_number(pl.col("_vol")),
-            pl.lit(" vs usual "), fmt_number(pl.col("_vol_expected")),
-            pl.lit("); "), percent(pl.col("_share")), pl.lit(" of error"),
-        )
+    def _reasons(self, frame: pl.DataFrame) -> pl.Series:
+        """One sentence per entry; the numbers are formatted only for the rows that show them."""
         components = ", ".join(self.spec.components)
-        return (
+        reasons = frame.select(
             pl.when(pl.col("late"))
             .then(pl.lit("arrived after its time step was scored"))
             .when(~pl.col("component").is_in(list(self.spec.components)))
             .then(pl.lit(f"component not in the model ({components})"))
             .when(pl.col("score").is_null())
             .then(pl.lit(f"warming up: the window needs {self.spec.window} steps of this server"))
-            .when(pl.col("_flat") > 0)
-            .then(variation)
-            .otherwise(level)
+            .alias("reason")
+        )["reason"]
+        share = pl.lit(_PERCENT).gather((pl.col("_share") * 100).round(0).cast(pl.Int64).clip(0, 100))
+        level = pl.concat_str(
+            pl.col("component"), pl.lit(" "), fmt_number(pl.col("value")),
+            pl.lit(" vs expected "), fmt_number(pl.col("expected")),
+            pl.lit(" at "), pl.lit(_HHMM).gather(pl.col("_tod")), pl.lit("; "), share,
+            pl.lit(" of error"),
         )
+        moving = pl.when(pl.col("_vol") < pl.col("_vol_expected")).then(pl.lit(" barely moving"))
+        variation = pl.concat_str(
+            pl.col("component"), pl.lit(" "), fmt_number(pl.col("value")),
+            moving.otherwise(pl.lit(" jumping")),
+            pl.lit(" (step-to-step change "), fmt_number(pl.col("_vol")),
+            pl.lit(" vs usual "), fmt_number(pl.col("_vol_expected")),
+            pl.lit("); "), share, pl.lit(" of error"),
+        )
+        rows = frame.with_row_index("_i").filter(pl.col("score").is_not_null() & ~pl.col("late"))
+        for kind, text in ((pl.col("_flat") > 0, variation), (pl.col("_flat") == 0, level)):
+            part = rows.filter(kind).select("_i", text.alias("text"))
+            if part.height:
+                reasons = reasons.scatter(part["_i"], part["text"])
+        return reasons
+
+
+_HHMM = pl.Series([f"{m // 60:02d}:{m % 60:02d}" for m in range(1440)], dtype=pl.String)
+_PERCENT = pl.Series([f"{p}%" for p in range(101)], dtype=pl.String)
 
 
 def _variation(w: Windows, x_hat: np.ndarray, spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
