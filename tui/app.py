@@ -24,7 +24,7 @@ from logwatch.engine.errors import UserError
 from logwatch.tui.ingest import Ingest
 from logwatch.tui.keys import KEYS
 from logwatch.tui.live_source import open_source
-from logwatch.tui.messages import IngestEnded, Scored, TrainingEnded, TrainingEvent
+from logwatch.tui.messages import IngestEnded, Scored, SourceNotice, TrainingEnded, TrainingEvent
 from logwatch.tui.model_loader import ZSCORE_NAME, age_words, load_scorer, model_folder
 from logwatch.tui.options import MonitorOptions
 from logwatch.tui.screens.main import MainScreen
@@ -61,7 +61,10 @@ class LogwatchApp(App[int]):
         self.state = MonitorState(model, clock=clock)
         self.model_dir = model_folder(options.model_dir)
         self.main = MainScreen(zoom=options.zoom)
-        self.ingest = Ingest(source if source is not None else open_source(options), self.scorer, self.post_message)
+        if source is None:
+            source = open_source(options, lambda text: self.post_message(SourceNotice(text)))
+        self.source_name = getattr(source, "name", "source")
+        self.ingest = Ingest(source, self.scorer, self.post_message)
         self.ended: str | None = None
         self.job: TrainingJob | None = None
         self.first_model_failed = False
@@ -87,7 +90,7 @@ class LogwatchApp(App[int]):
     def status(self) -> Status:
         state = self.state
         return Status(
-            source=self.options.source_label,
+            source=self.source_name,
             rate=state.entries_per_second(),
             bad_lines=state.bad_lines,
             model=self._model_words(state.model),
@@ -125,6 +128,9 @@ class LogwatchApp(App[int]):
         self.ended = f"source stopped: {message.error}" if message.error else "source ended"
         if message.error:
             self.notify(message.error, title="Source stopped", severity="error", markup=False)
+
+    def on_source_notice(self, message: SourceNotice) -> None:
+        self.notify(message.text, title="Source", markup=False)
 
     def on_training_event(self, message: TrainingEvent) -> None:
         screen = self._retrain_screen()

@@ -1,50 +1,57 @@
-"""The source `logwatch tui` reads: the file named on the command line, or the generator.
-
-Interim generator stream (until `logwatch.engine.sources` provides one): the simulator
-paced on the wall clock at `options.speed` simulated seconds per second.
-"""
+"""The source `logwatch tui` reads: the file named on the command line (followed as it
+grows), or the in-process generator (the demo). Both come from `logwatch.engine.sources`;
+this module only maps the options onto them."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from logwatch.engine.batch import Batch
+from logwatch.engine.errors import UserError
 from logwatch.tui.options import MonitorOptions
 
-TICK_SECONDS = 0.05
 
+class WholeFile:
+    """A file that cannot be followed (compressed): read once to its end."""
 
-class PacedGenerator:
-    """Simulated entries, as many as are due at `speed` times real time."""
-
-    def __init__(self, config_path: str | None, speed: float, seed: int | None) -> None:
-        from datetime import datetime, timezone
-
-        from logwatch.engine.config import load_config
-        from logwatch.engine.generate import Simulator
-
-        config = load_config(config_path)
-        now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
-        self.simulator = Simulator(config, seed=seed, start=now)
-        self.rate = speed * config.entries_per_step / config.frequency_seconds
-        self._stop = threading.Event()
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.name = f"read {path}"
+        self.status = f"reading {path}"
+        self._stopped = False
 
     def __iter__(self) -> Iterator[Batch]:
-        started, sent = time.monotonic(), 0
-        while not self._stop.is_set():
-            due = int((time.monotonic() - started) * self.rate)
-            if due > sent:
-                yield Batch(self.simulator.next_rows(due - sent))
-                sent = due
-            self._stop.wait(TICK_SECONDS)
+        from logwatch.engine.parse import read_batches
+
+        for batch in read_batches(self.path):
+            if self._stopped:
+                return
+            yield batch
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopped = True
 
 
-def open_source(options: MonitorOptions):
+def open_source(options: MonitorOptions, on_notice: Callable[[str], None]):
+    """A `logwatch.engine.sources.base.Source` for the options. Bad options raise UserError
+    here, before the UI starts; reading starts only when the worker iterates."""
+    from logwatch.engine.config import load_config
+
     if options.source is None:
-        return PacedGenerator(options.config, options.speed, options.seed)
-    raise NotImplementedError("file tailing arrives with logwatch.engine.sources")
+        from logwatch.engine.sources.generator_stream import GeneratorSource
+
+        return GeneratorSource(load_config(options.config), seed=options.seed, speed=options.speed)
+    path = str(options.source)
+    if path == "-":
+        raise UserError("SOURCE: the terminal UI cannot read standard input (the keyboard "
+                        "is there); give a file, or use --export OUT for a headless run")
+    if options.config is not None:
+        load_config(options.config)  # a bad config is reported before the UI starts
+    if path.endswith(".gz"):
+        return WholeFile(path)
+    from logwatch.engine.sources.backfill import Backfill
+    from logwatch.engine.sources.tail import TailSource
+
+    backfill = Backfill() if options.backfill is None else Backfill.parse(options.backfill)
+    return TailSource(path, from_start=options.from_start, backfill=backfill, poll=options.poll,
+                      on_notice=on_notice)

@@ -30,6 +30,14 @@ class IngestEnded(Message):
         self.error = error
 
 
+class SourceNotice(Message):
+    """Something about the source worth a line: waiting for the file, rotated, truncated."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class TrainingEvent(Message):
     """One JSON progress event of a training subprocess (start, data, epoch, export, ...)."""
 

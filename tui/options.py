@@ -28,6 +28,8 @@ class MonitorOptions:
     config: str | None = None
     poll: bool = False
     from_start: bool = False
+    backfill: str | None = None
+    """`--backfill N|Tm`: how much of an existing file to show first (None: the tailer's default)."""
     speed: float = DEMO_SPEED
     seed: int | None = None
     auto_train: bool = True
@@ -55,9 +57,6 @@ class MonitorOptions:
             config=getattr(args, "config", None),
             poll=bool(getattr(args, "poll", False)),
             from_start=bool(getattr(args, "from_start", False)),
+            backfill=getattr(args, "backfill", None),
             zoom=None if source else DEMO_ZOOM,
         )
-
-    @property
-    def source_label(self) -> str:
-        return str(self.source) if self.source else f"generator ×{self.speed:g}"

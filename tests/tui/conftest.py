@@ -27,6 +27,12 @@ def generated(steps: int, seed: int = 7, chunk: int = 200) -> list[Batch]:
     return [Batch(sim.next_chunk(min(chunk, steps - done))) for done in range(0, steps, chunk)]
 
 
+class Finite(list):
+    """A finite source: the batches, then the end (with a name for the status line)."""
+
+    name = "generated, seed 7"
+
+
 def make_app(tmp_path: Path, steps: int = 3000, **options):
     """The real app over a finite seeded source, z-score (no model in `tmp_path`), frozen clock."""
     from logwatch.tui.app import LogwatchApp
@@ -34,7 +40,7 @@ def make_app(tmp_path: Path, steps: int = 3000, **options):
 
     settings = {"model_dir": tmp_path / "models" / "current", "auto_train": False, "zoom": 300.0}
     settings.update(options)
-    return LogwatchApp(MonitorOptions(**settings), source=generated(steps), clock=lambda: FROZEN_NOW)
+    return LogwatchApp(MonitorOptions(**settings), source=Finite(generated(steps)), clock=lambda: FROZEN_NOW)
 
 
 async def settle(pilot, app, timeout: float = 30.0) -> None:

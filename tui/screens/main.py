@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -73,7 +74,11 @@ class MainScreen(Screen):
     def repaint(self, force: bool = False) -> None:
         """Draw from the state; skipped while paused or when nothing changed."""
         state = self.state
-        self.query_one(StatusLine).status = self.app.status()  # type: ignore[attr-defined]
+        try:
+            status_line = self.query_one(StatusLine)
+        except NoMatches:  # not composed yet, or being torn down at exit
+            return
+        status_line.status = self.app.status()  # type: ignore[attr-defined]
         self._show_activity(self.app.activity())  # type: ignore[attr-defined]
         if (state.paused and not force) or (state.version == self._painted and not force):
             return
