@@ -90,15 +90,19 @@ class LineTailer:
                 if self._file is None and not self._open():
                     woke = self._waiter.wait()
                     continue
-                lines, progressed = self._step()
+                lines, got = self._step()
                 if lines:
                     yield lines
-                if progressed:
+                if got:
                     if woke == "changed":
                         self._waiter.announced()
                     elif woke == "timeout" and not (self._replaced or self._path_gone):
                         self._unannounced()
                     woke = "polled"
+                    if 0 < got < self.read_bytes and not self._check_path():
+                        # Caught up with the writer: let its next lines gather for a
+                        # moment rather than handing out a handful at a time.
+                        woke = self._waiter.wait()
                     continue
                 if self._replaced:
                     yield from self._switch()
@@ -110,21 +114,20 @@ class LineTailer:
             self._close()
             self._waiter.close()
 
-    def _step(self) -> tuple[Lines, bool]:
-        """One bounded read (after a truncation check). Returns (lines, progressed)."""
+    def _step(self) -> tuple[Lines, int]:
+        """One bounded read (after a truncation check). Returns the lines it completed
+        and the bytes read: 0 at the end of the file, -1 after a truncation."""
         assert self._file is not None
         if self._file.rewritten():
             lines = self._splitter.cut(TRUNCATED_REASON)
             self._file.restart()
             self._splitter.restart()
             self._notice(f"{self.path} was truncated; reading it again from the start")
-            return lines, True
+            return lines, -1
         data = self._file.read(self.read_bytes)
-        if not data:
-            return Lines(), False
-        return self._splitter.feed(data), True
+        return (self._splitter.feed(data), len(data)) if data else (Lines(), 0)
 
-    def _open(self) -> bool:
+    def _open(self, *, announce: bool = True) -> bool:
         """Open the path; on the very first open of an existing file, skip to the
         backfill start. Returns False (after saying why) when it cannot be read yet."""
         try:
@@ -149,13 +152,17 @@ class LineTailer:
         self._file = opened
         self._splitter.restart(first_line)
         self._replaced = self._path_gone = False
-        self._set_status(f"following {self.path}", quiet=self.status.startswith("opening"))
+        self.status = f"following {self.path}"
+        if announce:
+            self._notice(f"following {self.path} from line {first_line:,}")
         return True
 
     def _check_path(self) -> bool:
-        """At the end of our file: does the path still name it? True when the old file
-        must be read once more (the path names a new file: finish ours, then switch)."""
+        """Does the path still name our file? True when ours must be read on at once:
+        the path names a new file (finish ours, then switch) or none (finish ours)."""
         assert self._file is not None
+        if self._replaced:
+            return True
         try:
             now = path_identity(self.path)
         except OSError:
@@ -166,9 +173,11 @@ class LineTailer:
                 self._set_status(
                     f"{self.path} was removed or renamed; finishing it and waiting for a new one"
                 )
+                return True
             return False
         self._path_gone = False
         if now == self._file.identity:
+            self.status = f"following {self.path}"  # back, if it was gone for a moment
             return False
         # Everything written to the old file before the new one appeared is there now.
         self._replaced = True
@@ -181,7 +190,7 @@ class LineTailer:
             yield last
         self._close()
         self._notice(f"{self.path} was replaced (rotated); reading the new file")
-        self._open()
+        self._open(announce=False)
 
     def _unannounced(self) -> None:
         was_polling = self._waiter.polling
@@ -192,11 +201,11 @@ class LineTailer:
                 f"polling every {self._waiter.poll_seconds:g} s"
             )
 
-    def _set_status(self, status: str, *, quiet: bool = False) -> None:
+    def _set_status(self, status: str) -> None:
+        """A new problem state: shown once, not again while it lasts."""
         if status != self.status:
             self.status = status
-            if not quiet:
-                self._notice(status)
+            self._notice(status)
 
     def _notice(self, message: str) -> None:
         if self._on_notice is not None:

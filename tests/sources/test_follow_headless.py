@@ -28,6 +28,16 @@ def _follow(log, out, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
+def _wait_for_stderr(process: subprocess.Popen, start: str) -> list[str]:
+    """Read stderr lines until one starts with `start` (the rest is left to communicate)."""
+    seen = []
+    for raw in process.stderr:
+        seen.append(raw.decode().rstrip("\n"))
+        if seen[-1].startswith(start):
+            return seen
+    raise AssertionError(f"the follower never said {start!r}: {seen}")
+
+
 def _entries(rows: int, seed: int = 1) -> pl.DataFrame:
     return Simulator(load_config(None), seed=seed, start=datetime(2025, 1, 5)).next_rows(rows)
 
@@ -88,6 +98,7 @@ def test_sigterm_mid_stream_writes_exactly_what_was_read(tmp_path):
     frame = _entries(50_000, seed=2)
     data = encode_json_lines(frame)
     try:
+        _wait_for_stderr(process, "logwatch: following")
         with open(log, "ab") as writer:  # about 5,000 entries a second until the signal
             for start in range(0, len(data), 20_000):
                 writer.write(data[start : start + 20_000])
@@ -113,7 +124,8 @@ def test_parquet_is_finalized_on_sigint(tmp_path):
     log.write_bytes(encode_json_lines(frame.head(450)))
     process = _follow(log, out, "--backfill", "100")
     try:
-        time.sleep(1.0)
+        seen = _wait_for_stderr(process, "logwatch: following")
+        assert seen[-1] == f"logwatch: following {log} from line 351"
         with open(log, "ab") as writer:
             writer.write(encode_json_lines(frame.tail(450)))
         time.sleep(1.5)
