@@ -3,15 +3,19 @@ or plain polling.
 
 The folder is watched, not the file, so renames, deletions and re-creations wake us too.
 Notifications also time out every `recheck_seconds`, so a change that was never announced
-(network file systems, a writer using another hard link) is still found; when that
-happens twice the caller switches to polling for good.
+(a writer using another hard link, a remote writer) is still found; when that happens
+twice the caller switches to polling for good. A folder on a network file system is
+polled from the start.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from logwatch.engine.sources.fs_kind import network_fs_type
 
 if TYPE_CHECKING:
     from watchfiles._rust_notify import RustNotify
@@ -39,8 +43,11 @@ class ChangeWaiter:
         poll: bool = False,
         poll_seconds: float = 0.1,
         recheck_seconds: float = 1.0,
+        on_fallback: Callable[[str], None] | None = None,
     ) -> None:
+        """`on_fallback(why)` is called when notifications are given up for polling."""
         self.directory = directory
+        self._on_fallback = on_fallback
         self.poll_seconds = poll_seconds
         self.recheck_seconds = recheck_seconds
         self.polling = poll
@@ -53,6 +60,10 @@ class ChangeWaiter:
     def start(self) -> None:
         """Begin watching the folder (if it exists and notifications are wanted)."""
         if self.polling or self._notify is not None or not os.path.isdir(self.directory):
+            return
+        remote = network_fs_type(self.directory)
+        if remote is not None:
+            self._fall_back(f"{self.directory} is on a network file system ({remote})")
             return
         # watchfiles' documented Rust backend: unlike `watchfiles.watch`, it starts
         # watching when created, not at the first wait.
@@ -108,3 +119,5 @@ class ChangeWaiter:
         self.close()
         self.polling = True
         self.why_polling = why
+        if self._on_fallback is not None:
+            self._on_fallback(why)

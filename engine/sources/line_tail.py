@@ -63,6 +63,9 @@ class LineTailer:
             poll=poll,
             poll_seconds=poll_seconds,
             recheck_seconds=recheck_seconds,
+            on_fallback=lambda why: self._notice(
+                f"{why} for {self.path}; polling every {poll_seconds:g} s"
+            ),
         )
         self._splitter = LineSplitter(max_line_bytes=max_line_bytes)
         self._file: OpenFile | None = None
@@ -97,7 +100,7 @@ class LineTailer:
                     if woke == "changed":
                         self._waiter.announced()
                     elif woke == "timeout" and not (self._replaced or self._path_gone):
-                        self._unannounced()
+                        self._waiter.missed()
                     woke = "polled"
                     if 0 < got < self.read_bytes and not self._check_path():
                         # Caught up with the writer: let its next lines gather for a
@@ -191,15 +194,6 @@ class LineTailer:
         self._close()
         self._notice(f"{self.path} was replaced (rotated); reading the new file")
         self._open(announce=False)
-
-    def _unannounced(self) -> None:
-        was_polling = self._waiter.polling
-        self._waiter.missed()
-        if self._waiter.polling and not was_polling:
-            self._notice(
-                f"{self._waiter.why_polling} for {self.path}; "
-                f"polling every {self._waiter.poll_seconds:g} s"
-            )
 
     def _set_status(self, status: str) -> None:
         """A new problem state: shown once, not again while it lasts."""
