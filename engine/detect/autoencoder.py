@@ -20,7 +20,9 @@ from logwatch.engine.window import (
     StreamWindower,
     Windows,
     component_errors,
+    component_residuals,
     expected_values,
+    stuck_steps,
 )
 
 ROWS_PER_RUN = 16_384
@@ -129,14 +131,15 @@ class AutoencoderDetector:
         total = err.sum(axis=1, keepdims=True)
         share = np.divide(err, total, out=np.zeros_like(err), where=total > 0)
         vol, vol_hat = _variation(w, x_hat, spec)
-        last = w.x[:, spec.last_step].astype(np.float64)
-        level_err = (last - x_hat[:, spec.last_step]) ** 2
+        parts = component_residuals(w.x, x_hat, spec)  # newest value first, then the rest
+        level_err = parts[0] ** 2
+        other_err = sum((p**2 for p in parts[1:]), np.zeros_like(level_err))
         step_times = self._windower.grid.step_times_us(w.step) if n else w.step  # type: ignore[union-attr]
         return {
             "score": np.sqrt(err),
             "expected": expected_values(x_hat, spec, w.center, w.scale),
             "share": share,
-            "flat": level_err < err - level_err,
+            "flat": level_err < other_err,
             "vol": vol,
             "vol_expected": vol_hat,
             "minutes": (step_times // 60_000_000) % 1440,
@@ -169,6 +172,15 @@ class AutoencoderDetector:
             pl.lit(" vs usual "), fmt_number(pl.col("_vol_expected")),
             pl.lit("); "), share, pl.lit(" of error"),
         )
+        if self.spec.stuck:  # _vol holds how many steps the value has not changed
+            steps = pl.col("_vol").cast(pl.Int64).cast(pl.String)
+            variation = pl.concat_str(
+                pl.col("component"), pl.lit(" "), fmt_number(pl.col("value")),
+                pl.when(pl.col("_vol") > 0)
+                .then(pl.concat_str(pl.lit(" unchanged for "), steps, pl.lit(" steps")))
+                .otherwise(pl.lit(" changing where it usually holds still")),
+                pl.lit("; "), share, pl.lit(" of error"),
+            )
         rows = frame.with_row_index("_i").filter(pl.col("score").is_not_null() & ~pl.col("late"))
         for kind, text in ((pl.col("_flat") > 0, variation), (pl.col("_flat") == 0, level)):
             part = rows.filter(kind).select("_i", text.alias("text"))
@@ -182,7 +194,12 @@ _PERCENT = pl.Series([f"{p}%" for p in range(101)], dtype=pl.String)
 
 
 def _variation(w: Windows, x_hat: np.ndarray, spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
-    """Typical step-to-step change in the data's units: seen in the window, and expected."""
+    """Typical step-to-step change in the data's units: seen in the window, and expected;
+    with the stuck feature: how many steps the value has not changed (and 0)."""
+    if spec.stuck:
+        cols = spec.stuck_columns
+        seen = stuck_steps(w.x[:, cols].astype(np.float64), spec.window)
+        return seen, np.zeros_like(seen)
     cols = spec.volatility_columns
     if cols is None:
         zeros = np.zeros((len(w.step), spec.n_components))

@@ -5,7 +5,16 @@ Batch API (training): `align`, `fit_scaling`, `build_windows`. Streaming (scorin
 """
 
 from logwatch.engine.window.build import WindowSet, align, build_windows, discover_components, fit_scaling
-from logwatch.engine.window.features import VOL_EPS, component_errors, expected_values, window_features
+from logwatch.engine.window.features import (
+    VOL_EPS,
+    component_errors,
+    component_residuals,
+    expected_values,
+    fit_error_scale,
+    stuck_feature,
+    stuck_steps,
+    window_features,
+)
 from logwatch.engine.window.grid import StepGrid, infer_grid, infer_phase_us, infer_step_seconds
 from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
 from logwatch.engine.window.spec import (
@@ -31,14 +40,18 @@ __all__ = [
     "align",
     "build_windows",
     "component_errors",
+    "component_residuals",
     "discover_components",
     "expected_values",
     "extend_rows",
+    "fit_error_scale",
     "fit_scaling",
     "infer_grid",
     "infer_phase_us",
     "infer_step_seconds",
     "pivot_steps",
     "robust_center_scale",
+    "stuck_feature",
+    "stuck_steps",
     "window_features",
 ]

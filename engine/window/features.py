@@ -5,6 +5,8 @@ One implementation for training and scoring: see `FeatureSpec` for the layout.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from logwatch.engine.window.grid import StepGrid
@@ -13,6 +15,19 @@ from logwatch.engine.window.spec import FeatureSpec
 
 VOL_EPS = 1e-2
 """Added to the rolling std of scaled differences before the log (a stuck value -> log(eps))."""
+
+STUCK_FULL = 3.0
+"""Stuck feature of a value unchanged over the whole window (a few robust scale units)."""
+
+DAMPING = 0.3
+"""Factor on the score of a component that does not drive its step's error."""
+
+ERROR_SCALE_FLOOR = 1e-3
+"""Smallest error scale (a residual that is always ~0 would make any change infinite)."""
+
+STUCK_SCALE_FLOOR = 0.1
+"""Smallest error scale of the stuck feature: unchanged for the whole window then scores
+STUCK_FULL / 0.1 = 30, a value repeated once scores nothing."""
 
 _DAY_US = 86_400 * 1_000_000
 
@@ -46,7 +61,36 @@ def window_features(
         parts += [np.sin(angle)[:, None], np.cos(angle)[:, None]]
     if spec.volatility:
         parts.append(_log_volatility(z, ends, w))
+    if spec.stuck:
+        parts.append(stuck_feature(_unchanged_run(values, ends, w, spec.bounds), w))
     return np.hstack(parts).astype(np.float32), (ends - len(past)).astype(np.int64)
+
+
+def _unchanged_run(
+    values: np.ndarray, ends: np.ndarray, w: int, bounds: tuple[float, ...] | None
+) -> np.ndarray:
+    """How many steps each component's value has equalled the one before, ending at each
+    of `ends` and counted inside the window only (0 .. W-1), (len(ends), C). A value at
+    one of `bounds` (pinned at a floor or ceiling) does not count."""
+    same = np.zeros(values.shape, bool)
+    same[1:] = values[1:] == values[:-1]  # NaN never equals: an absent value is no run
+    if bounds is not None:
+        low, high = np.asarray(bounds[0::2]), np.asarray(bounds[1::2])
+        same &= (values > low) & (values < high)
+    index = np.arange(len(values))[:, None]
+    last_change = np.maximum.accumulate(np.where(same, -1, index), axis=0)
+    return np.minimum(index[ends] - last_change[ends], w - 1)
+
+
+def stuck_feature(run: np.ndarray, w: int) -> np.ndarray:
+    """The stuck feature for runs of unchanged steps: 0 up to one repeat (noise rounded to
+    the same number now and then), rising to STUCK_FULL for a window-long run."""
+    return np.maximum(run - 1, 0) * (STUCK_FULL / max(w - 2, 1))
+
+
+def stuck_steps(feature: np.ndarray, w: int) -> np.ndarray:
+    """Steps a value has not changed, back from the stuck feature (for reasons)."""
+    return np.where(feature > 0, np.round(feature * max(w - 2, 1) / STUCK_FULL) + 1, 0)
 
 
 def _log_volatility(z: np.ndarray, ends: np.ndarray, w: int) -> np.ndarray:
@@ -70,15 +114,42 @@ def _log_volatility(z: np.ndarray, ends: np.ndarray, w: int) -> np.ndarray:
     return np.log(np.sqrt(spread[first] / (w - 1)) + VOL_EPS)
 
 
+def component_residuals(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> list[np.ndarray]:
+    """Scaled residuals of each scored column group, (n, C) each: the newest value, then the
+    volatility and stuck features when present (see `FeatureSpec.scored_columns`)."""
+    scale = spec.error_scale
+    c = spec.n_components
+    out = []
+    for i, cols in enumerate(spec.scored_columns):
+        r = (x[:, cols] - x_hat[:, cols]).astype(np.float64)
+        out.append(r if scale is None else r / np.asarray(scale[i * c : (i + 1) * c]))
+    return out
+
+
 def component_errors(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> np.ndarray:
     """Squared reconstruction error per component, (n, C): the newest step's scaled value
-    plus (when present) the volatility feature. Scores are the square root of this."""
-    last = spec.last_step
-    err = (x[:, last] - x_hat[:, last]).astype(np.float64) ** 2
-    vol = spec.volatility_columns
-    if vol is not None:
-        err += (x[:, vol] - x_hat[:, vol]).astype(np.float64) ** 2
+    plus the volatility / stuck feature, each residual divided by its error scale; with
+    `driver_ratio`, damped for components that do not drive the step's error. Scores are
+    the square root of this."""
+    err = sum(r**2 for r in component_residuals(x, x_hat, spec))
+    err = np.asarray(err, dtype=np.float64)
+    if spec.driver_ratio is not None and err.size:
+        top = err.max(axis=1, keepdims=True)
+        err = np.where(err >= spec.driver_ratio**2 * top, err, err * DAMPING**2)
     return err
+
+
+def fit_error_scale(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> FeatureSpec:
+    """`spec` with `error_scale` set from residuals on (validation) rows: per column the
+    root mean square, ignoring the largest 0.1 % (faults the data may hold), floored."""
+    plain = replace(spec, error_scale=None)
+    scales = []
+    for cols, r in zip(spec.scored_columns, component_residuals(x, x_hat, plain)):
+        cap = np.quantile(np.abs(r), 0.999, axis=0) if len(r) else np.ones(r.shape[1])
+        rms = np.sqrt(np.mean(np.clip(r, -cap, cap) ** 2, axis=0)) if len(r) else np.ones(r.shape[1])
+        floor = STUCK_SCALE_FLOOR if cols == spec.stuck_columns else ERROR_SCALE_FLOOR
+        scales.extend(float(v) for v in np.maximum(rms, floor))
+    return replace(spec, error_scale=tuple(scales))
 
 
 def expected_values(

@@ -22,7 +22,14 @@ class FeatureSpec:
 
     `[Z(t-W+1..t, c) for each step, component]` (W*C, time-major), then `[sin, cos]` of the
     time of day when `time_of_day`, then `log(std(diff(Z)) + VOL_EPS)` per component over the
-    window when `volatility`. Z = (value - center) / scale, per server.
+    window when `volatility`, then how long each component's value has not changed when
+    `stuck` (see `features.stuck_feature`). Z = (value - center) / scale, per server.
+
+    The score of a component (`features.component_errors`) uses its newest value and its
+    volatility/stuck feature: each residual is divided by `error_scale` (the typical
+    residual of that column on validation data, set by training) so one threshold fits
+    every component, and with `driver_ratio` a component whose error is well below the
+    largest of its server at that step is damped (the fault is the other one's).
     """
 
     components: tuple[str, ...]
@@ -33,6 +40,15 @@ class FeatureSpec:
     max_gap_steps: int = DEFAULT_MAX_GAP_STEPS
     """Gaps of at most this many missing steps are carried forward; longer ones restart."""
     version: int = FEATURES_VERSION
+    stuck: bool = False
+    """Add the stuck-value feature per component (a flatline shows as a long run)."""
+    error_scale: tuple[float, ...] | None = None
+    """Divisors of the scored residuals, in `scored_columns` order (None: 1)."""
+    driver_ratio: float | None = None
+    """Damp a component's error when its score is below this share of the step's largest."""
+    bounds: tuple[float, ...] | None = None
+    """Lowest and highest value of each component seen in training, `(lo_1, hi_1, lo_2, ...)`:
+    a value pinned at one of them (0 % CPU, a full disk) is not counted as stuck."""
 
     @property
     def n_components(self) -> int:
@@ -41,7 +57,8 @@ class FeatureSpec:
     @property
     def dim(self) -> int:
         c = self.n_components
-        return self.window * c + (2 if self.time_of_day else 0) + (c if self.volatility else 0)
+        extra = (c if self.volatility else 0) + (c if self.stuck else 0)
+        return self.window * c + (2 if self.time_of_day else 0) + extra
 
     @property
     def last_step(self) -> slice:
@@ -53,18 +70,39 @@ class FeatureSpec:
     def volatility_columns(self) -> slice | None:
         if not self.volatility:
             return None
+        start = self.window * self.n_components + (2 if self.time_of_day else 0)
+        return slice(start, start + self.n_components)
+
+    @property
+    def stuck_columns(self) -> slice | None:
+        if not self.stuck:
+            return None
         return slice(self.dim - self.n_components, self.dim)
+
+    @property
+    def scored_columns(self) -> list[slice]:
+        """Column groups (C columns each) whose residuals make a component's error."""
+        groups = [self.last_step, self.volatility_columns, self.stuck_columns]
+        return [g for g in groups if g is not None]
 
     def to_json(self) -> dict[str, Any]:
         """The model.json `features` dict (components/window/step are top-level keys)."""
-        return {
+        out: dict[str, Any] = {
             "version": self.version,
             "values": "robust_scaled",
             "time_of_day": self.time_of_day,
             "volatility": self.volatility,
+            "stuck": self.stuck,
             "max_gap_steps": self.max_gap_steps,
             "dim": self.dim,
         }
+        if self.error_scale is not None:
+            out["error_scale"] = [float(v) for v in self.error_scale]
+        if self.driver_ratio is not None:
+            out["driver_ratio"] = float(self.driver_ratio)
+        if self.bounds is not None:
+            out["bounds"] = [float(v) for v in self.bounds]
+        return out
 
     @classmethod
     def from_json(
@@ -73,14 +111,29 @@ class FeatureSpec:
         version = int(features.get("version", FEATURES_VERSION))
         if version != FEATURES_VERSION:
             raise ValueError(f"features.version {version} is not supported (expected 1)")
-        return cls(
+        scale = features.get("error_scale")
+        driver = features.get("driver_ratio")
+        bounds = features.get("bounds")
+        spec = cls(
             components=tuple(components),
             window=int(window),
             step_seconds=float(step_seconds),
             time_of_day=bool(features.get("time_of_day", True)),
             volatility=bool(features.get("volatility", True)),
             max_gap_steps=int(features.get("max_gap_steps", DEFAULT_MAX_GAP_STEPS)),
+            stuck=bool(features.get("stuck", False)),
+            error_scale=None if scale is None else tuple(float(v) for v in scale),
+            driver_ratio=None if driver is None else float(driver),
+            bounds=None if bounds is None else tuple(float(v) for v in bounds),
         )
+        if spec.bounds is not None and len(spec.bounds) != 2 * spec.n_components:
+            raise ValueError("features.bounds needs a lowest and a highest value per component")
+        if spec.error_scale is not None and (
+            len(spec.error_scale) != len(spec.scored_columns) * spec.n_components
+            or not all(np.isfinite(v) and v > 0 for v in spec.error_scale)
+        ):
+            raise ValueError("features.error_scale needs one positive number per scored column")
+        return spec
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,119 @@
+"""The features and errors training relies on (engine/window): the stuck feature, error
+scales, the driver rule, value bounds, and streaming == batch with all of them on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import numpy as np
+import polars as pl
+import pytest
+from training_support import write_log
+
+from logwatch.engine.parse import read_batches
+from logwatch.engine.window import (
+    FeatureSpec,
+    Rows,
+    StepGrid,
+    StreamWindower,
+    align,
+    build_windows,
+    component_errors,
+    discover_components,
+    fit_error_scale,
+    fit_scaling,
+    stuck_feature,
+    stuck_steps,
+    window_features,
+)
+
+SPEC = FeatureSpec(("A", "B"), window=6, step_seconds=10, volatility=False, stuck=True)
+
+
+def _features(values: list[list[float]], spec: FeatureSpec = SPEC) -> np.ndarray:
+    v = np.asarray(values, dtype=float)
+    rows = Rows(np.arange(len(v)), v, np.arange(len(v)))
+    empty = Rows(rows.steps[:0], v[:0], rows.position[:0])
+    x, _ = window_features(empty, rows, spec, np.zeros(2), np.ones(2), StepGrid(10_000_000))
+    return x
+
+
+def test_stuck_feature_grows_with_a_run_of_unchanged_values_and_ignores_one_repeat():
+    a = [1.0, 2.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 4.0]
+    x = _features([[v, float(i)] for i, v in enumerate(a)])
+    stuck = x[:, SPEC.stuck_columns]
+    # Windows end at steps 5..8: A unchanged for 3, 4, 5 steps, then it moves again.
+    assert stuck[:, 0].tolist() == pytest.approx([stuck_feature(np.array(r), 6) for r in (3, 4, 5, 0)])
+    assert (stuck[:, 1] == 0).all()  # B changes every step
+    assert stuck_feature(np.array([0, 1]), 6).tolist() == [0.0, 0.0]  # one repeat is noise
+    assert stuck_steps(stuck[:, 0], 6).tolist() == [3, 4, 5, 0]
+    assert stuck[2, 0] == 3.0  # a window-long run is the full stuck value
+
+
+def test_a_value_pinned_at_a_bound_seen_in_training_is_not_stuck():
+    bounded = replace(SPEC, bounds=(0.0, 100.0, 0.0, 100.0))
+    values = [[0.0, float(i)] for i in range(8)]
+    assert (_features(values, bounded)[:, bounded.stuck_columns] == 0).all()
+    assert (_features(values, SPEC)[:, SPEC.stuck_columns][:, 0] > 0).all()
+
+
+def test_error_scales_make_components_comparable_and_survive_json():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4000, SPEC.dim)).astype(np.float32)
+    noise = rng.normal(size=x.shape) * np.r_[np.full(SPEC.dim - 2, 0.01), [0.001, 0.001]]
+    noise[:, SPEC.last_step] *= [1.0, 50.0]  # B's value is reconstructed 50x worse than A's
+    x_hat = x + noise.astype(np.float32)
+    plain = component_errors(x, x_hat, SPEC)
+    scaled_spec = fit_error_scale(x, x_hat, SPEC)
+    scaled = component_errors(x, x_hat, scaled_spec)
+    assert np.median(plain[:, 1]) > 100 * np.median(plain[:, 0])
+    assert 0.5 < np.median(scaled[:, 1]) / np.median(scaled[:, 0]) < 2
+    again = FeatureSpec.from_json(scaled_spec.to_json(), components=["A", "B"], window=6, step_seconds=10)
+    assert again == scaled_spec
+
+
+def test_driver_rule_damps_the_component_that_only_echoes_another_ones_fault():
+    spec = replace(SPEC, driver_ratio=0.5)
+    x = np.zeros((3, spec.dim), np.float32)
+    x_hat = x.copy()
+    last = spec.last_step
+    x_hat[0, last] = [4.0, 1.0]  # A drives, B echoes: B damped
+    x_hat[1, last] = [4.0, 3.0]  # both large: both kept
+    x_hat[2, last] = [0.1, 0.0]
+    plain = component_errors(x, x_hat, SPEC)
+    damped = component_errors(x, x_hat, spec)
+    assert damped[0, 0] == plain[0, 0] and damped[0, 1] == pytest.approx(plain[0, 1] * 0.09)
+    assert np.array_equal(damped[1], plain[1])
+
+
+@pytest.mark.parametrize("bad", [{"error_scale": [1.0]}, {"error_scale": [1, 1, 1, -1]}, {"bounds": [0, 1]}])
+def test_bad_error_scales_or_bounds_in_model_json_are_refused(bad):
+    with pytest.raises(ValueError):
+        FeatureSpec.from_json({**SPEC.to_json(), **bad}, components=["A", "B"], window=6, step_seconds=10)
+
+
+def test_old_feature_json_keeps_its_meaning():
+    old = {"version": 1, "time_of_day": True, "volatility": True, "max_gap_steps": 5}
+    spec = FeatureSpec.from_json(old, components=["A"], window=4, step_seconds=10)
+    assert spec.volatility and not spec.stuck and spec.error_scale is None and spec.driver_ratio is None
+
+
+def test_streaming_equals_batch_with_the_training_spec(tmp_path):
+    log = write_log(tmp_path / "log.jsonl", steps=600, seed=5)
+    frame = pl.concat([b.frame for b in read_batches(log)])
+    keep = np.random.default_rng(1).random(frame.height) > 0.03  # holes: carried-forward values
+    frame = frame.filter(pl.Series(keep))
+    spec = FeatureSpec(discover_components(frame), window=8, step_seconds=10, volatility=False,
+                       stuck=True, driver_ratio=0.5, bounds=(0.0, 100.0) * 3)
+    grid, rows = align(frame, spec)
+    scaling = fit_scaling(rows, spec.components)
+    whole = build_windows(frame, spec, scaling, grid)
+    windower = StreamWindower(spec, scaling, grid)
+    outs = [windower.push(frame.slice(i, 333)) for i in range(0, frame.height, 333)] + [windower.flush()]
+    server = np.concatenate([o.server for o in outs]).astype(str)
+    step = np.concatenate([o.step for o in outs])
+    x = np.vstack([o.x for o in outs])
+    order, mine = np.lexsort((whole.step, whole.server.astype(str))), np.lexsort((step, server))
+    assert np.array_equal(x[mine], whole.x[order])
+    assert (whole.x[:, spec.stuck_columns] > 0).any()  # the holes made some runs
