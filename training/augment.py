@@ -24,7 +24,7 @@ CORRUPT_SHARE = 0.3
 """About this share of windows holds some injected fault (fresh faults every epoch)."""
 
 AMPLITUDE = (0.3, 3.0)
-"""Offsets and ramp heights, in robust scale units of the component."""
+"""Offsets and ramp heights, in robust scale units of the component (uniform)."""
 
 
 @dataclass(frozen=True)

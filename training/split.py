@@ -25,9 +25,11 @@ class Split:
     train: np.ndarray
     """Training rows: windows without any labeled anomaly (all windows when unlabeled)."""
     val: np.ndarray
-    """Validation rows (same rule as `train`): the loss, early stopping, the error scales
-    and the threshold. With labels these are anomaly-free, so the threshold is set on what
-    normal data does; without labels, on everything (rare faults barely move a POT fit)."""
+    """Validation rows (same rule as `train`): the loss, early stopping, the error scales."""
+    calibration: np.ndarray
+    """Every validation window: the threshold is calibrated on their entries (the labeled
+    normal ones when labels exist), including the moments just after a fault, where
+    false alarms actually happen."""
 
 
 def split_windows(windows: WindowSet, seed: int, window: int) -> Split:
@@ -40,4 +42,4 @@ def split_windows(windows: WindowSet, seed: int, window: int) -> Split:
     chosen[rng.choice(len(ids), n_val, replace=False)] = True
     is_val = chosen[inverse]
     clean = np.ones(len(windows.x), bool) if windows.window_labels is None else ~windows.window_labels
-    return Split(np.flatnonzero(~is_val & clean), np.flatnonzero(is_val & clean))
+    return Split(np.flatnonzero(~is_val & clean), np.flatnonzero(is_val & clean), np.flatnonzero(is_val))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,7 @@ from logwatch.engine.window import (
     align,
     build_windows,
     discover_components,
+    fit_error_scale,
     fit_scaling,
     infer_step_seconds,
 )
@@ -34,7 +35,7 @@ from logwatch.training.backends import choose_backend, load_backend
 from logwatch.training.cli_args import DEFAULT_MAX_ENTRIES, DEFAULT_TARGET_FAR
 from logwatch.training.data import TrainingData, read_training_data
 from logwatch.training.models.base import ONNX_INPUT, ONNX_OUTPUT, FitConfig
-from logwatch.training.models.onnx_check import check_equivalence
+from logwatch.training.models.onnx_check import check_equivalence, onnx_predict
 from logwatch.training.progress import Progress
 from logwatch.training.scoring import entry_scores
 from logwatch.training.split import split_windows
@@ -44,6 +45,10 @@ MIN_WINDOWS = 50
 
 CHECK_ROWS = 2000
 """Rows on which the ONNX export is compared with the framework's output."""
+
+DRIVER_RATIO = 0.5
+"""A component scores fully only when its score is at least half the largest of its
+server at that step (see `FeatureSpec.driver_ratio`)."""
 
 
 @dataclass
@@ -102,11 +107,13 @@ def train(options: TrainOptions, progress: Progress) -> TrainResult:
     diff = check_equivalence(fitted, val_x[:CHECK_ROWS])
     progress.emit("export", format="onnx", backend=backend, max_abs_diff=diff)
 
-    normal = entry_scores(fitted.onnx, val_x, spec).ravel()
+    # Typical residual of each scored column on validation data: one threshold for all.
+    spec = fit_error_scale(val_x, onnx_predict(fitted.onnx, val_x), spec)
+    scores = entry_scores(fitted.onnx, windows.x[split.calibration], spec)
+    labels = None if windows.labels is None else windows.labels[split.calibration]
+    normal = scores.ravel() if labels is None else scores[~labels]
     value, how = calibrate_threshold(normal, options.target_far)
-    how["calibrated_on"] = (
-        "validation windows without labeled anomalies" if windows.labels is not None else "validation windows"
-    )
+    how["calibrated_on"] = "validation entries" + (" labeled normal" if labels is not None else "")
     progress.emit("threshold", **{k: how[k] for k in ("value", "method", "target_false_alarm_rate")})
 
     metrics = {
@@ -165,12 +172,24 @@ def _prepare(data: TrainingData, window: int | None) -> Prepared:
         components=discover_components(frame),
         window=window or DEFAULT_WINDOW,
         step_seconds=infer_step_seconds(frame),
+        volatility=False,
+        stuck=True,
+        driver_ratio=DRIVER_RATIO,
     )
     grid, rows = align(frame, spec)
+    spec = replace(spec, bounds=_bounds(rows, len(spec.components)))
     scaling = fit_scaling(rows, spec.components)
     windows = build_windows(frame, spec, scaling, grid)
     series = [ServerRows(s, r, *scaling.for_server(s)) for s, r in rows.items()]
     return Prepared(spec, scaling, grid, series, windows)
+
+
+def _bounds(rows: dict, n_components: int) -> tuple[float, ...]:
+    """Lowest and highest value of each component over all servers (for `FeatureSpec.bounds`)."""
+    values = np.vstack([r.values for r in rows.values()]) if rows else np.zeros((0, n_components))
+    with np.errstate(all="ignore"):
+        low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
+    return tuple(float(v) for pair in zip(low, high) for v in pair)
 
 
 def _epoch_reporter(config: FitConfig, progress: Progress):
