@@ -17,7 +17,7 @@ KNOT_SECONDS = 600.0
 """Spacing of the slow random processes' knots (load wander, per-component wander)."""
 KNOT_CORRELATION = 0.8
 """AR(1) coefficient between consecutive knots: the wander is slow, not a random walk."""
-LOAD_WANDER = 0.25
+LOAD_WANDER = 0.08
 """Size of the shared load's wander, as a share of the peak-minus-off range."""
 RAMP_HOURS = 0.75
 """How long the busy hours take to ramp up and down."""
