@@ -128,7 +128,7 @@ def _latency(quick: bool, *, poll: bool) -> list[Row]:
     os.rmdir(folder)
     ms = np.concatenate(delays) / 1000.0 if delays else np.array([np.nan])
     how = "polling every 0.1 s" if poll else "change notifications"
-    note = f"{RATE:,} lines/s for {seconds:g} s, {how}; {len(ms):,} of {writer.stdout.strip()} lines scored"
+    note = f"{RATE:,} lines/s for {seconds:g} s, {how}; {len(ms):,} of {int(writer.stdout):,} lines scored"
     name = "poll" if poll else "notify"
     return [
         Row(f"write-to-scored latency median ({name})", float(np.median(ms)), "ms", note),
