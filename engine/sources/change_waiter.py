@@ -67,10 +67,12 @@ class ChangeWaiter:
             return
         # watchfiles' documented Rust backend: unlike `watchfiles.watch`, it starts
         # watching when created, not at the first wait.
-        from watchfiles._rust_notify import RustNotify
-
         try:
+            from watchfiles._rust_notify import RustNotify
+
             self._notify = RustNotify([self.directory], False, False, 300, False, False)
+        except (ImportError, TypeError) as error:  # a watchfiles release changed its backend
+            self._fall_back(f"file notifications are unavailable in this watchfiles ({error})")
         except (OSError, RuntimeError) as error:
             self._fall_back(f"file notifications are unavailable ({error})")
 
