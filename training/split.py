@@ -33,13 +33,16 @@ class Split:
 
 
 def split_windows(windows: WindowSet, seed: int, window: int) -> Split:
-    """Assign blocks of `BLOCK_WINDOWS * window` steps to validation at random (seeded)."""
-    block = windows.step // max(1, BLOCK_WINDOWS * window)
-    ids, inverse = np.unique(block, return_inverse=True)
-    rng = np.random.default_rng(seed)
-    n_val = max(1, int(round(len(ids) * VALIDATION_SHARE))) if len(ids) > 1 else 0
+    """Blocks of up to `BLOCK_WINDOWS * window` steps, in random (seeded) order, go to
+    validation until it holds `VALIDATION_SHARE` of the windows."""
+    n = len(windows.x)
+    length = max(1, min(BLOCK_WINDOWS * window, n // 20))
+    ids, inverse, counts = np.unique(windows.step // length, return_inverse=True, return_counts=True)
+    order = np.random.default_rng(seed).permutation(len(ids))
+    taken = np.cumsum(counts[order])
+    n_val = int(np.searchsorted(taken, VALIDATION_SHARE * n)) + 1 if len(ids) > 1 else 0
     chosen = np.zeros(len(ids), bool)
-    chosen[rng.choice(len(ids), n_val, replace=False)] = True
+    chosen[order[:n_val]] = True
     is_val = chosen[inverse]
-    clean = np.ones(len(windows.x), bool) if windows.window_labels is None else ~windows.window_labels
+    clean = np.ones(n, bool) if windows.window_labels is None else ~windows.window_labels
     return Split(np.flatnonzero(~is_val & clean), np.flatnonzero(is_val & clean), np.flatnonzero(is_val))

@@ -15,6 +15,7 @@ import numpy as np
 
 from logwatch.engine.bundle import default_model_dir, make_meta, write_bundle
 from logwatch.engine.errors import UserError
+from logwatch.engine.threshold import MIN_SAMPLES as MIN_CALIBRATION
 from logwatch.engine.threshold import calibrate_threshold, error_histogram
 from logwatch.engine.window import (
     DEFAULT_WINDOW,
@@ -109,11 +110,14 @@ def train(options: TrainOptions, progress: Progress) -> TrainResult:
 
     # Typical residual of each scored column on validation data: one threshold for all.
     spec = fit_error_scale(val_x, onnx_predict(fitted.onnx, val_x), spec)
-    scores = entry_scores(fitted.onnx, windows.x[split.calibration], spec)
-    labels = None if windows.labels is None else windows.labels[split.calibration]
+    rows, where = split.calibration, "validation entries"
+    if len(rows) * spec.n_components < 2 * MIN_CALIBRATION:  # a short log: use every window
+        rows, where = np.arange(len(windows.x)), "all training entries (the log is short)"
+    scores = entry_scores(fitted.onnx, windows.x[rows], spec)
+    labels = None if windows.labels is None else windows.labels[rows]
     normal = scores.ravel() if labels is None else scores[~labels]
     value, how = calibrate_threshold(normal, options.target_far)
-    how["calibrated_on"] = "validation entries" + (" labeled normal" if labels is not None else "")
+    how["calibrated_on"] = where + (" labeled normal" if labels is not None else "")
     progress.emit("threshold", **{k: how[k] for k in ("value", "method", "target_false_alarm_rate")})
 
     metrics = {

@@ -44,8 +44,8 @@ class FileResult:
 
 
 def _scored(scorer: Scorer, warmup: pl.DataFrame, test: pl.DataFrame) -> pl.DataFrame:
-    scorer.detector.fit(warmup.drop("anomalous", "anomaly_type"))
-    return pl.concat([scorer.score(test), scorer.flush()])
+    scorer.detector.fit(warmup)  # same columns as `test`: held entries are concatenated
+    return pl.concat([scorer.score(test), scorer.flush()], how="diagonal_relaxed")
 
 
 def _window_hits(scored: pl.DataFrame, windows: list[tuple[str, str]]) -> int:
