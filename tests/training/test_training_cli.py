@@ -16,7 +16,7 @@ from logwatch.engine.bundle import load_bundle
 from logwatch.engine.parse import read_batches
 from logwatch.engine.score import Scorer, make_detector
 
-from training_support import run_training, write_log
+from training_support import run_training, small_log, unseen_log, write_log  # noqa: F401 (fixtures)
 
 from logwatch.training.models.onnx_check import onnx_predict
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from training_support import run_training
+from training_support import run_training, small_log  # noqa: F401 (fixture)
 
 from logwatch.engine.bundle import load_bundle
 

@@ -8,6 +8,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from logwatch.engine.config import load_config
 from logwatch.engine.generate import Simulator, encode_json_lines
 
@@ -26,3 +28,15 @@ def run_training(*args: str, timeout: float = 180) -> subprocess.CompletedProces
         [sys.executable, "-m", "logwatch.training", *args],
         capture_output=True, text=True, timeout=timeout, env=env,
     )
+
+
+@pytest.fixture(scope="session")
+def small_log(tmp_path_factory) -> Path:
+    """About 5.5 simulated hours (2000 steps, 18,000 entries) from midnight, seed 11."""
+    return write_log(tmp_path_factory.mktemp("logs") / "train.jsonl", steps=2000, seed=11)
+
+
+@pytest.fixture(scope="session")
+def unseen_log(tmp_path_factory) -> Path:
+    """A different seed over the same hours: data the model has never seen."""
+    return write_log(tmp_path_factory.mktemp("logs") / "unseen.jsonl", steps=2000, seed=12)
