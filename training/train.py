@@ -47,6 +47,12 @@ MIN_WINDOWS = 50
 CHECK_ROWS = 2000
 """Rows on which the ONNX export is compared with the framework's output."""
 
+BASELINE_BLOCK_SECONDS = 1800
+BASELINE_BLOCKS = 12
+"""Windows are centred on the mean of the previous 12 half-hour blocks (6 hours): a real
+metric that settles on a new level stops alarming after a few hours (see
+`FeatureSpec.baseline_blocks`), while faults lasting minutes barely move it."""
+
 DRIVER_RATIO = 0.5
 """A component scores fully only when its score is at least half the largest of its
 server at that step (see `FeatureSpec.driver_ratio`)."""
@@ -172,10 +178,13 @@ class Prepared:
 
 def _prepare(data: TrainingData, window: int | None) -> Prepared:
     frame = data.frame
+    step_seconds = infer_step_seconds(frame)
     spec = FeatureSpec(
         components=discover_components(frame),
         window=window or DEFAULT_WINDOW,
-        step_seconds=infer_step_seconds(frame),
+        step_seconds=step_seconds,
+        baseline_blocks=BASELINE_BLOCKS,
+        baseline_block_steps=max(1, round(BASELINE_BLOCK_SECONDS / step_seconds)),
         volatility=False,
         stuck=True,
         driver_ratio=DRIVER_RATIO,

@@ -12,7 +12,9 @@ from logwatch.engine.window.features import (
     expected_values,
     fit_error_scale,
     stuck_feature,
+    row_centers,
     stuck_steps,
+    window_centers,
     window_features,
 )
 from logwatch.engine.window.grid import StepGrid, infer_grid, infer_phase_us, infer_step_seconds
@@ -51,7 +53,9 @@ __all__ = [
     "infer_step_seconds",
     "pivot_steps",
     "robust_center_scale",
+    "row_centers",
     "stuck_feature",
     "stuck_steps",
+    "window_centers",
     "window_features",
 ]

@@ -44,7 +44,7 @@ def window_features(
     indices in `new`. `history` holds the rows before `new` (at least the last W-1 of the
     segment `new` continues; older rows are ignored)."""
     w = spec.window
-    past = history.tail(w - 1)
+    past = history.tail(spec.history_rows)
     values = np.vstack([past.values, new.values])
     position = np.concatenate([past.position, new.position])
     steps = np.concatenate([past.steps, new.steps])
@@ -53,8 +53,14 @@ def window_features(
     n_comp = spec.n_components
     if len(ends) == 0:
         return np.zeros((0, spec.dim), np.float32), np.zeros(0, np.int64)
-    z = np.nan_to_num((values - center) / scale, nan=0.0)
-    windows = np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1]
+    if spec.baseline_blocks:
+        centers = row_centers(steps, values, position, spec, center)[ends]
+        raw = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)[ends - w + 1]
+        windows = np.nan_to_num((raw - centers[:, :, None]) / scale[:, None], nan=0.0)
+        z = np.nan_to_num((values - center) / scale, nan=0.0)  # only for the volatility
+    else:
+        z = np.nan_to_num((values - center) / scale, nan=0.0)
+        windows = np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1]
     parts = [windows.transpose(0, 2, 1).reshape(len(ends), w * n_comp)]
     if spec.time_of_day:
         angle = (grid.step_times_us(steps[ends]) % _DAY_US) * (2 * np.pi / _DAY_US)
@@ -64,6 +70,55 @@ def window_features(
     if spec.stuck:
         parts.append(stuck_feature(_unchanged_run(values, ends, w, spec.bounds), w))
     return np.hstack(parts).astype(np.float32), (ends - len(past)).astype(np.int64)
+
+
+def window_centers(history: Rows, new: Rows, spec: FeatureSpec, center: np.ndarray) -> np.ndarray:
+    """`row_centers` for the rows of `new` (what a window ending there was scaled with)."""
+    if not spec.baseline_blocks:
+        return np.broadcast_to(center, (len(new), len(center)))
+    past = history.tail(spec.history_rows)
+    steps = np.concatenate([past.steps, new.steps])
+    values = np.vstack([past.values, new.values])
+    position = np.concatenate([past.position, new.position])
+    return row_centers(steps, values, position, spec, center)[len(past):]
+
+
+def row_centers(
+    steps: np.ndarray, values: np.ndarray, position: np.ndarray, spec: FeatureSpec, center: np.ndarray
+) -> np.ndarray:
+    """The center each row is scaled with, (rows, C).
+
+    Without a baseline: the training center. With one: the mean of the values in the
+    previous `baseline_blocks` complete blocks of `baseline_block_steps` steps (blocks
+    aligned on absolute step numbers, inside the row's segment), so a metric that settles
+    on a new level is judged against it a few hours later; the training center until a
+    first block is complete. Blocks are summed value by value in row order and combined
+    in a fixed order, so streaming and batch give the same numbers to the bit.
+    """
+    n, c = values.shape
+    out = np.broadcast_to(center, (n, c)).astype(np.float64)
+    if not spec.baseline_blocks or n == 0:
+        return out
+    size = spec.baseline_block_steps
+    block = steps // size
+    first_block = -((steps - position) // -size)  # first block wholly inside the segment
+    ids, inverse = np.unique(block, return_inverse=True)
+    known = ~np.isnan(values)
+    sums = np.zeros((len(ids), c))
+    counts = np.zeros((len(ids), c))
+    np.add.at(sums, inverse, np.where(known, values, 0.0))
+    np.add.at(counts, inverse, known)
+    total = np.zeros((n, c))
+    count = np.zeros((n, c))
+    for back in range(1, spec.baseline_blocks + 1):
+        wanted = block - back
+        at = np.searchsorted(ids, wanted)
+        found = (at < len(ids)) & (wanted >= first_block)
+        found &= ids[np.minimum(at, len(ids) - 1)] == wanted
+        pick = np.minimum(at, len(ids) - 1)
+        total += np.where(found[:, None], sums[pick], 0.0)
+        count += np.where(found[:, None], counts[pick], 0.0)
+    return np.where(count > 0, total / np.maximum(count, 1), out)
 
 
 def _unchanged_run(

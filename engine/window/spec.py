@@ -23,7 +23,9 @@ class FeatureSpec:
     `[Z(t-W+1..t, c) for each step, component]` (W*C, time-major), then `[sin, cos]` of the
     time of day when `time_of_day`, then `log(std(diff(Z)) + VOL_EPS)` per component over the
     window when `volatility`, then how long each component's value has not changed when
-    `stuck` (see `features.stuck_feature`). Z = (value - center) / scale, per server.
+    `stuck` (see `features.stuck_feature`). Z = (value - center) / scale, per server, where
+    center is the training center or, with `baseline_blocks`, the slow baseline at the
+    window's newest step (`features.row_centers`).
 
     The score of a component (`features.component_errors`) uses its newest value and its
     volatility/stuck feature: each residual is divided by `error_scale` (the typical
@@ -46,6 +48,12 @@ class FeatureSpec:
     """Divisors of the scored residuals, in `scored_columns` order (None: 1)."""
     driver_ratio: float | None = None
     """Damp a component's error when its score is below this share of the step's largest."""
+    baseline_blocks: int = 0
+    """With `baseline_block_steps`: each window is centred on the mean of the previous
+    this-many complete blocks of its server (a slow baseline that follows real drift);
+    0 keeps the fixed per-server center from training."""
+    baseline_block_steps: int = 0
+    """Steps per baseline block; blocks are aligned on absolute step numbers."""
     bounds: tuple[float, ...] | None = None
     """Lowest and highest value of each component seen in training, `(lo_1, hi_1, lo_2, ...)`:
     a value pinned at one of them (0 % CPU, a full disk) is not counted as stuck."""
@@ -59,6 +67,14 @@ class FeatureSpec:
         c = self.n_components
         extra = (c if self.volatility else 0) + (c if self.stuck else 0)
         return self.window * c + (2 if self.time_of_day else 0) + extra
+
+    @property
+    def history_rows(self) -> int:
+        """Rows before a window's newest step that its features depend on."""
+        rows = self.window - 1
+        if self.baseline_blocks:
+            rows = max(rows, (self.baseline_blocks + 1) * self.baseline_block_steps)
+        return max(rows, 1)
 
     @property
     def last_step(self) -> slice:
@@ -102,6 +118,8 @@ class FeatureSpec:
             out["driver_ratio"] = float(self.driver_ratio)
         if self.bounds is not None:
             out["bounds"] = [float(v) for v in self.bounds]
+        if self.baseline_blocks:
+            out["baseline"] = {"blocks": self.baseline_blocks, "block_steps": self.baseline_block_steps}
         return out
 
     @classmethod
@@ -114,6 +132,7 @@ class FeatureSpec:
         scale = features.get("error_scale")
         driver = features.get("driver_ratio")
         bounds = features.get("bounds")
+        baseline = features.get("baseline") or {}
         spec = cls(
             components=tuple(components),
             window=int(window),
@@ -125,7 +144,11 @@ class FeatureSpec:
             error_scale=None if scale is None else tuple(float(v) for v in scale),
             driver_ratio=None if driver is None else float(driver),
             bounds=None if bounds is None else tuple(float(v) for v in bounds),
+            baseline_blocks=int(baseline.get("blocks", 0)),
+            baseline_block_steps=int(baseline.get("block_steps", 0)),
         )
+        if spec.baseline_blocks < 0 or (spec.baseline_blocks and spec.baseline_block_steps < 1):
+            raise ValueError("features.baseline needs blocks >= 0 and block_steps >= 1")
         if spec.bounds is not None and len(spec.bounds) != 2 * spec.n_components:
             raise ValueError("features.bounds needs a lowest and a highest value per component")
         if spec.error_scale is not None and (

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from logwatch.engine.batch import empty_frame
-from logwatch.engine.window.features import window_features
+from logwatch.engine.window.features import window_centers, window_features
 from logwatch.engine.window.grid import StepGrid, infer_grid
 from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
 from logwatch.engine.window.spec import FeatureSpec, Scaling
@@ -106,7 +106,6 @@ class StreamWindower:
             .drop("_last")
         )
         fresh = ready.filter(~pl.col("late"))
-        w = self.spec.window
         servers, steps, xs, centers, scales, keys = [], [], [], [], [], []
         for server, (step_ids, values, _) in pivot_steps(fresh, self.spec.components).items():
             history = self._history.get(server)
@@ -115,7 +114,8 @@ class StreamWindower:
             past = history if history is not None else empty
             center, scale = self.scaling.for_server(server)
             x, idx = window_features(past, new, self.spec, center, scale, self.grid)  # type: ignore[arg-type]
-            self._history[server] = _concat_rows(past.tail(w - 1), new).tail(max(w - 1, 1))
+            keep = self.spec.history_rows
+            self._history[server] = _concat_rows(past.tail(keep), new).tail(keep)
             servers.append(np.full(len(idx), server, dtype=object))
             steps.append(new.steps[idx])
             keys.append(
@@ -125,7 +125,7 @@ class StreamWindower:
                 )
             )
             xs.append(x)
-            centers.append(np.broadcast_to(center, (len(idx), len(center))))
+            centers.append(window_centers(past, new, self.spec, center)[idx])
             scales.append(np.broadcast_to(scale, (len(idx), len(scale))))
         n_comp = self.spec.n_components
         return Windows(

@@ -23,6 +23,7 @@ from logwatch.engine.window import (
     discover_components,
     fit_error_scale,
     fit_scaling,
+    row_centers,
     stuck_feature,
     stuck_steps,
     window_features,
@@ -99,13 +100,15 @@ def test_old_feature_json_keeps_its_meaning():
     assert spec.volatility and not spec.stuck and spec.error_scale is None and spec.driver_ratio is None
 
 
-def test_streaming_equals_batch_with_the_training_spec(tmp_path):
+@pytest.mark.parametrize("baseline", [0, 4], ids=["fixed-center", "baseline"])
+def test_streaming_equals_batch_with_the_training_spec(tmp_path, baseline):
     log = write_log(tmp_path / "log.jsonl", steps=600, seed=5)
     frame = pl.concat([b.frame for b in read_batches(log)])
     keep = np.random.default_rng(1).random(frame.height) > 0.03  # holes: carried-forward values
     frame = frame.filter(pl.Series(keep))
     spec = FeatureSpec(discover_components(frame), window=8, step_seconds=10, volatility=False,
-                       stuck=True, driver_ratio=0.5, bounds=(0.0, 100.0) * 3)
+                       stuck=True, driver_ratio=0.5, bounds=(0.0, 100.0) * 3,
+                       baseline_blocks=baseline, baseline_block_steps=25)
     grid, rows = align(frame, spec)
     scaling = fit_scaling(rows, spec.components)
     whole = build_windows(frame, spec, scaling, grid)
@@ -116,4 +119,17 @@ def test_streaming_equals_batch_with_the_training_spec(tmp_path):
     x = np.vstack([o.x for o in outs])
     order, mine = np.lexsort((whole.step, whole.server.astype(str))), np.lexsort((step, server))
     assert np.array_equal(x[mine], whole.x[order])
+    centers = np.vstack([o.center for o in outs])[mine]
+    assert (len(np.unique(centers, axis=0)) > 3) == bool(baseline)
     assert (whole.x[:, spec.stuck_columns] > 0).any()  # the holes made some runs
+
+
+def test_the_baseline_follows_a_new_level_a_few_blocks_later():
+    spec = FeatureSpec(("A",), window=4, step_seconds=10, volatility=False, baseline_blocks=2,
+                       baseline_block_steps=10)
+    values = np.r_[np.full(40, 10.0), np.full(40, 50.0)][:, None]
+    steps = np.arange(80)
+    centers = row_centers(steps, values, steps, spec, np.array([0.0]))[:, 0]
+    assert (centers[:10] == 0).all()  # no complete block yet: the training center
+    assert (centers[10:40] == 10).all()
+    assert centers[45] == 10 and centers[55] == 30 and (centers[60:] == 50).all()
