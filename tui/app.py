@@ -38,7 +38,8 @@ COMPARE_ENTRIES = 20_000
 
 
 class LogwatchApp(App[int]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    """Absolute, so subclasses elsewhere (the bench) find it too."""
     TITLE = "logwatch"
     BINDINGS = [Binding("q", "quit", "Quit", show=False), Binding("question_mark", "help", "Keys", show=False)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from conftest import generated, make_app, screen_text, settle, wait_until
+from tui_support import generated, make_app, screen_text, settle, wait_until
 
 from logwatch.tui.screens.details import DetailsScreen
 from logwatch.tui.screens.help import HelpScreen
@@ -137,7 +137,7 @@ class GatedSource:
 
 
 async def test_pause_freezes_the_display_not_the_ingest(tmp_path):
-    from conftest import FROZEN_NOW
+    from tui_support import FROZEN_NOW
 
     from logwatch.tui.app import LogwatchApp
     from logwatch.tui.options import MonitorOptions

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import numpy as np
 import polars as pl
 
 from logwatch.tui.feed import Feed

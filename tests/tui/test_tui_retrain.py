@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import make_app, screen_text, settle, wait_until
+from tui_support import make_app, screen_text, settle, wait_until
 
 from logwatch.engine.bundle import bundle_exists, load_bundle
 from logwatch.tui.retrain import candidate_dir
@@ -48,7 +48,7 @@ async def test_retrain_on_memory_compares_and_swaps_the_model(tmp_path):
 async def test_failed_training_keeps_the_old_model(tmp_path, tiny_bundle):
     model_dir = copy_bundle(tiny_bundle, tmp_path)
     before = (model_dir / "model.json").read_bytes()
-    app = make_app(tmp_path, steps=40)  # 360 entries: too few windows to train on
+    app = make_app(tmp_path, steps=3)  # 27 entries: not even one window to train on
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         old = (app.state.model, app.ingest.scorer)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FROZEN_NOW, make_app, settle
+from tui_support import FROZEN_NOW, make_app, settle
 
 from logwatch.engine.bundle import MODEL_FILE, load_bundle, write_bundle
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import polars as pl
-from conftest import FROZEN_NOW, Finite, make_app, screen_text, settle
+from tui_support import FROZEN_NOW, Finite, make_app, screen_text, settle
 
 from logwatch.engine.batch import Batch
 from logwatch.tui.app import LogwatchApp

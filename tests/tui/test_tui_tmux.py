@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import START
+from tui_support import START
 
 from logwatch.engine.config import load_config
 from logwatch.engine.generate import Simulator, encode_json_lines
@@ -32,7 +32,7 @@ class Tmux:
     def __init__(self, tmp: Path) -> None:
         self.socket = f"lwtest-{os.getpid()}-{id(self)}"
         self.run("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "-c", str(tmp),
-                 f"env -u TMUX PS1='$ ' TERM=xterm-256color bash --norc --noprofile")
+                 "env -u TMUX PS1='$ ' TERM=xterm-256color bash --norc --noprofile")
 
     def run(self, *args: str) -> str:
         return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,

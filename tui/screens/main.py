@@ -27,7 +27,7 @@ from logwatch.tui.widgets.status_line import StatusLine
 
 ZOOMS: tuple[float | None, ...] = (None, 60.0, 300.0, 900.0, 3600.0)
 """Log time per sparkline column: None is the log's own step, then 1 min ... 1 h."""
-FEED_ROWS = 200
+FEED_ROWS = 100
 """Incidents put in the table (the feed keeps more; the filter searches them all)."""
 
 
