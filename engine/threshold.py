@@ -30,9 +30,11 @@ MIN_DISTINCT_PEAKS = 10
 BASE_TAIL_FRACTION = 0.02
 """Share of errors above the initial POT threshold (the paper's 98 % quantile)."""
 
-SHAPE_LIMITS = (-0.5, 0.5)
-"""GPD shape is clipped to this range: beyond it the probability-weighted moment
-estimates are unreliable and extrapolation runs away."""
+SHAPE_LIMITS = (0.0, 0.5)
+"""GPD shape is clipped to this range. Above 0.5 the probability-weighted moment
+estimates are unreliable and extrapolation runs away; below 0 the fit claims a bounded
+tail, which a few dozen peaks cannot show and real data (drifting after training) does
+not honour, so the threshold extrapolates at least like an exponential tail."""
 
 
 def calibrate_threshold(errors: np.ndarray, target_far: float = 0.001) -> tuple[float, dict]:

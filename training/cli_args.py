@@ -13,7 +13,7 @@ from logwatch.training.models.base import FitConfig
 DEFAULT_TARGET_FAR = 0.001
 """Share of normal entries the automatic threshold may flag (about 1 in 1000)."""
 
-DEFAULT_MAX_ENTRIES = 300_000
+DEFAULT_MAX_ENTRIES = 200_000
 """Larger logs are sampled down to this many entries (contiguous blocks spread evenly)."""
 
 
@@ -26,7 +26,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         choices=("keras", "sklearn"),
         help="keras (TensorFlow) or sklearn; default keras when TensorFlow is installed",
     )
-    parser.add_argument("--window", type=_positive_int, metavar="W", help="time steps per window (default: the engine's)")
+    parser.add_argument("--window", type=_positive_int, metavar="W", help="time steps per window (default: the engine's, 12)")
     parser.add_argument("--epochs", type=_positive_int, default=defaults.epochs, metavar="N", help=f"most epochs (early stopping usually ends sooner; default {defaults.epochs})")
     parser.add_argument("--bottleneck", type=_positive_int, default=defaults.bottleneck, metavar="K", help=f"units in the narrowest layer (default {defaults.bottleneck})")
     parser.add_argument("--seed", type=int, default=defaults.seed, metavar="S", help="random seed for a reproducible run (default 0)")

@@ -15,7 +15,6 @@ import numpy as np
 
 from logwatch.engine.bundle import default_model_dir, make_meta, write_bundle
 from logwatch.engine.errors import UserError
-from logwatch.engine.threshold import MIN_SAMPLES as MIN_CALIBRATION
 from logwatch.engine.threshold import calibrate_threshold, error_histogram
 from logwatch.engine.window import (
     DEFAULT_WINDOW,
@@ -43,6 +42,10 @@ from logwatch.training.split import split_windows
 
 MIN_WINDOWS = 50
 """Fewer training windows than this cannot fit anything meaningful."""
+
+MIN_VALIDATION_ENTRIES = 1000
+"""Below this many validation entries the threshold is calibrated on every window: a tail
+fitted to a few hundred errors is mostly noise."""
 
 CHECK_ROWS = 2000
 """Rows on which the ONNX export is compared with the framework's output."""
@@ -117,7 +120,7 @@ def train(options: TrainOptions, progress: Progress) -> TrainResult:
     # Typical residual of each scored column on validation data: one threshold for all.
     spec = fit_error_scale(val_x, onnx_predict(fitted.onnx, val_x), spec)
     rows, where = split.calibration, "validation entries"
-    if len(rows) * spec.n_components < 2 * MIN_CALIBRATION:  # a short log: use every window
+    if len(rows) * spec.n_components < MIN_VALIDATION_ENTRIES:  # a short log: every window
         rows, where = np.arange(len(windows.x)), "all training entries (the log is short)"
     scores = entry_scores(fitted.onnx, windows.x[rows], spec)
     labels = None if windows.labels is None else windows.labels[rows]

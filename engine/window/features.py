@@ -16,6 +16,10 @@ from logwatch.engine.window.spec import FeatureSpec
 VOL_EPS = 1e-2
 """Added to the rolling std of scaled differences before the log (a stuck value -> log(eps))."""
 
+Z_LIMIT = 1e4
+"""Scaled values are clipped to +-this: a burst 10,000 scales away is alarm enough, and
+float32 models must not overflow on it."""
+
 STUCK_FULL = 3.0
 """Stuck feature of a value unchanged over the whole window (a few robust scale units)."""
 
@@ -56,10 +60,10 @@ def window_features(
     if spec.baseline_blocks:
         centers = row_centers(steps, values, position, spec, center)[ends]
         raw = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)[ends - w + 1]
-        windows = np.nan_to_num((raw - centers[:, :, None]) / scale[:, None], nan=0.0)
-        z = np.nan_to_num((values - center) / scale, nan=0.0)  # only for the volatility
+        windows = np.clip(np.nan_to_num((raw - centers[:, :, None]) / scale[:, None], nan=0.0), -Z_LIMIT, Z_LIMIT)
+        z = np.clip(np.nan_to_num((values - center) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)  # volatility
     else:
-        z = np.nan_to_num((values - center) / scale, nan=0.0)
+        z = np.clip(np.nan_to_num((values - center) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)
         windows = np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1]
     parts = [windows.transpose(0, 2, 1).reshape(len(ends), w * n_comp)]
     if spec.time_of_day:

@@ -200,12 +200,16 @@ class Scaling:
 def robust_center_scale(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Median and IQR/1.349 per column of `values` (rows x components), NaN ignored.
 
-    The scale has a floor so a constant series does not divide by zero.
+    A series that is mostly one value (idle disk writes: an IQR of 0) falls back to its
+    standard deviation, so its rare bursts are large but finite numbers; the scale also
+    has a floor so a constant series does not divide by zero.
     """
     with np.errstate(all="ignore"):
         center = np.nanmedian(values, axis=0) if len(values) else np.full(values.shape[1], np.nan)
         q75, q25 = (np.nanpercentile(values, q, axis=0) for q in (75, 25)) if len(values) else (center, center)
+        spread = np.nanstd(values, axis=0) if len(values) else np.zeros(values.shape[1])
     center = np.nan_to_num(center, nan=0.0)
     scale = np.nan_to_num((q75 - q25) / 1.349, nan=0.0)
     floor = np.maximum(1e-3 * np.maximum(np.abs(center), 1.0), 1e-6)
+    scale = np.where(scale > floor, scale, np.nan_to_num(spread, nan=0.0))
     return center, np.maximum(scale, floor)
