@@ -8,6 +8,7 @@ touch widgets. `launch(args)` is what `logwatch tui` calls.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -297,6 +298,9 @@ class LogwatchApp(App[int]):
 
 def launch(args: argparse.Namespace) -> int:
     """Run the monitor until the user quits; the exit status."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError("the terminal UI needs a terminal (stdin and stdout); "
+                        "for a run without one use --export OUT")
     app = LogwatchApp(MonitorOptions.from_args(args))
     try:
         result = app.run()

@@ -6,6 +6,8 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
+from logwatch.engine.errors import UserError
+
 DEMO_SPEED = 360.0
 """Simulated seconds per real second for the generator demo: a simulated day every four
 minutes (about 320 entries/s with the default config), so the daily pattern is visible
@@ -47,13 +49,17 @@ class MonitorOptions:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> MonitorOptions:
+        """Raises UserError for values the monitor cannot use."""
+        threshold = getattr(args, "threshold", None)
+        if threshold is not None and not threshold > 0:
+            raise UserError(f"--threshold: expected a positive number, got {threshold:g}")
         source = getattr(args, "source", None)
         model = getattr(args, "model", None)
         return cls(
             source=Path(source) if source else None,
             model_dir=Path(model).expanduser() if model else None,
             detector=getattr(args, "detector", None) or "auto",
-            threshold=getattr(args, "threshold", None),
+            threshold=threshold,
             config=getattr(args, "config", None),
             poll=bool(getattr(args, "poll", False)),
             from_start=bool(getattr(args, "from_start", False)),

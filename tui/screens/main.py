@@ -98,6 +98,9 @@ class MainScreen(Screen):
     def _draw_sparks(self) -> None:
         state, history = self.state, self.state.history
         bar = self.query_one(ServerBar)
+        score = self.query_one(ScoreSpark)
+        score.factor = state.factor
+        score.unit = state.model.threshold
         if self.server is None:
             return
         servers = history.servers.names
@@ -119,10 +122,7 @@ class MainScreen(Screen):
             columns = bucket(history, picked, end_us=end, span_us=span_us, columns=spark.bar_columns(), factor=state.factor)
             spark.scale = self._scales.setdefault((self.server, name), StableScale()).fit(columns.low, columns.high)
             spark.columns = columns
-        score = self.query_one(ScoreSpark)
         columns = bucket(history, positions, end_us=end, span_us=span_us, columns=score.bar_columns(), factor=state.factor, score=True)
-        score.factor = state.factor
-        score.unit = state.model.threshold
         score.top = self._steady_top(columns.high, state.factor)
         score.columns = columns
 
