@@ -4,6 +4,10 @@ Used by `logwatch tui SOURCE --export OUT`; the batches may be a finite file
 (`read_batches`) or a tailing source that never ends (`--follow`, stopped with Ctrl-C).
 The export is opened when the first entries show whether the input has labels, and it is
 aborted (no half file) if anything goes wrong or the user interrupts.
+
+Three stages overlap on separate threads: reading and parsing the next batches
+(`prefetch`), scoring the current one (here), and encoding and writing the previous one
+(`WriteBehind`). Each stage keeps input order, so rows come out exactly once, in order.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import polars as pl
 
 from logwatch.engine.batch import Batch
 from logwatch.engine.evaluate import Evaluation
-from logwatch.engine.export import ExportWriter
+from logwatch.engine.export import ExportWriter, WriteBehind
 from logwatch.engine.prefetch import prefetch
 from logwatch.engine.score import Scorer
 
@@ -57,12 +61,14 @@ def run_headless(
     evaluation: Evaluation | None = None,
     err: TextIO | None = None,
     read_ahead: int = 2,
+    write_behind: int = 2,
 ) -> Summary:
     """Score every batch; write predicted anomalies (or every entry with `write_all`).
 
     `open_export(labels)` opens the writer once it is known whether the input carries
     `anomalous` labels. Bad lines are reported to `err` (stderr) with their `path:line`.
-    `read_ahead` batches are read in a thread while the current one is scored (0: none).
+    `read_ahead` batches are read in a thread while the current one is scored, and up to
+    `write_behind` scored batches wait for the export's writer thread (0: no thread).
     """
     err = err or sys.stderr
     summary = Summary(detector=scorer.detector.name)
@@ -71,12 +77,16 @@ def run_headless(
     reported = 0
 
     def take(scored: pl.DataFrame) -> None:
-        flagged = scored.filter(pl.col("predicted"))
-        summary.flagged += flagged.height
+        summary.flagged += int(scored["predicted"].sum())
         if evaluation is not None:
             evaluation.update(scored)
         if writer is not None:
-            writer.write(scored if write_all else flagged)
+            writer.write(scored if write_all else scored.filter(pl.col("predicted")))
+
+    def start_export(labels: bool) -> ExportWriter:
+        assert open_export is not None
+        opened = open_export(labels)
+        return WriteBehind(opened, write_behind) if write_behind > 0 else opened
 
     source = prefetch(batches, read_ahead) if read_ahead > 0 else iter(batches)
     try:
@@ -88,10 +98,10 @@ def run_headless(
             summary.bad_lines += batch.bad_lines
             summary.entries += batch.frame.height
             if writer is None and open_export is not None and batch.frame.height:
-                writer = open_export(batch.has_labels)
+                writer = start_export(batch.has_labels)
             take(scorer.score(batch))
         if writer is None and open_export is not None:
-            writer = open_export(False)
+            writer = start_export(False)
         take(scorer.flush())
         if writer is not None:
             writer.close()

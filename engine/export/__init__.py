@@ -4,10 +4,20 @@
 incremental (`write(frame)` any number of times, then `close()` or `abort()`); by default
 they write to a hidden temporary file next to `path` and rename it into place on `close()`.
 With `append=True` (for `--follow`), CSV and JSON lines rows are appended to `path` itself,
-whole rows at a time.
+whole rows at a time. `WriteBehind(writer)` runs any writer on its own thread.
 """
 
+from logwatch.engine.export.behind import WriteBehind
 from logwatch.engine.export.columns import EXPORT_COLUMNS, export_columns, export_frame
 from logwatch.engine.export.writers import FORMATS, ExportWriter, check_target, open_writer
 
-__all__ = ["EXPORT_COLUMNS", "FORMATS", "ExportWriter", "check_target", "export_columns", "export_frame", "open_writer"]
+__all__ = [
+    "EXPORT_COLUMNS",
+    "FORMATS",
+    "ExportWriter",
+    "WriteBehind",
+    "check_target",
+    "export_columns",
+    "export_frame",
+    "open_writer",
+]

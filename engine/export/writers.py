@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import tempfile
@@ -93,7 +94,10 @@ class _FileWriter:
             raise _fail(self.path, error) from None
 
     def abort(self) -> None:
-        self._handle.close()
+        try:
+            self._handle.close()
+        except OSError:  # e.g. the disk is full: what could not be written is dropped anyway
+            pass
         if self._tmp is not None:
             self._tmp.unlink(missing_ok=True)
             self._tmp = None
@@ -104,7 +108,17 @@ class CsvWriter(_FileWriter):
         self._handle.write((",".join(export_columns(self.labels)) + "\n").encode())
 
     def _write(self, frame: pl.DataFrame, out: IO[bytes]) -> None:
+        threshold = frame["threshold"]
+        if threshold.null_count() == 0 and threshold.min() == threshold.max():
+            # One threshold for the whole batch (the usual case): its text once, not per row.
+            frame = frame.with_columns(pl.lit(_csv_float(threshold[0])).alias("threshold"))
         frame.write_csv(out, include_header=False, datetime_format=TIMESTAMP_FORMAT)
+
+
+@functools.lru_cache(maxsize=64)
+def _csv_float(value: float) -> str:
+    """`value` exactly as polars writes a float into CSV."""
+    return pl.DataFrame({"x": [value]}, schema={"x": pl.Float64}).write_csv(include_header=False).rstrip("\n")
 
 
 class JsonlWriter(_FileWriter):

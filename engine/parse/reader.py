@@ -151,14 +151,17 @@ def _batches(handle: BinaryIO, where: str, name: str, chunk_bytes: int) -> Itera
             if cut < 0:
                 continue
             block, skipping, line = block[cut + 1 :], False, line + 1
-        data = pending + block
-        if fmt is None and (b"\n" in data or not block):
-            first, _, _ = data.partition(b"\n")
-            fmt = sniff_format(first, name=name)
-            if fmt.header_lines:
-                data, line = data[len(first) + 1 :], line + 1
-        cut = data.rfind(b"\n") + 1 if block else len(data)
-        complete, pending = data[:cut], data[cut:]
+        if fmt is not None and block:  # the usual case
+            complete, pending = _whole_lines(pending, block)
+        else:
+            data = pending + block
+            if fmt is None and (b"\n" in data or not block):
+                first, _, _ = data.partition(b"\n")
+                fmt = sniff_format(first, name=name)
+                if fmt.header_lines:
+                    data, line = data[len(first) + 1 :], line + 1
+            cut = data.rfind(b"\n") + 1 if block else len(data)
+            complete, pending = data[:cut], data[cut:]
         if complete and fmt is not None:
             n_lines = count_lines(complete)
             if isinstance(fmt, JsonLines):
@@ -172,3 +175,14 @@ def _batches(handle: BinaryIO, where: str, name: str, chunk_bytes: int) -> Itera
             bad = BadLine(f"{where}:{line}", f"line longer than {MAX_LINE_BYTES >> 20} MiB")
             yield Batch(empty_frame(), 1, [bad])
             pending, skipping = b"", True
+
+
+def _whole_lines(pending: bytes, block: bytes) -> tuple[bytes, bytes]:
+    """`pending + block` cut after its last newline: (whole lines, the rest). The big part
+    is copied once (a chunk is megabytes; each copy costs as much as reading it)."""
+    end = block.rfind(b"\n") + 1
+    if end == 0:
+        return b"", pending + block
+    if not pending and end == len(block):
+        return block, b""
+    return b"".join((pending, memoryview(block)[:end])), block[end:]

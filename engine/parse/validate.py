@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from logwatch.engine.batch import MAX_BAD_SAMPLES, BadLine, Batch, conform
+from logwatch.engine.batch import MAX_BAD_SAMPLES, BadLine, Batch
 from logwatch.engine.parse.timestamps import parse_timestamps
 
 RAW_SCHEMA: dict[str, pl.DataType] = {
@@ -48,15 +48,14 @@ def finish(
 ) -> Batch:
     """Validate `raw` (with a `line` column), merge with earlier `bad`, build the Batch."""
     ts = parse_timestamps(raw["timestamp"])
-    raw = raw.with_columns(ts.alias("_ts"))
-    ok = (
-        pl.col("_ts").is_not_null()
-        & pl.col("server").is_not_null()
-        & pl.col("component").is_not_null()
-        & pl.col("value").is_finite().fill_null(False)
+    good_mask = (
+        ts.is_not_null()
+        & raw["server"].is_not_null()
+        & raw["component"].is_not_null()
+        & raw["value"].is_finite().fill_null(False)
     )
-    good_mask = raw.select(ok.alias("ok"))["ok"]
     n_bad_rows = raw.height - int(good_mask.sum())
+    raw = raw.with_columns(ts.alias("_ts"))
     if n_bad_rows:
         rejected = (
             raw.filter(~good_mask)
@@ -65,15 +64,19 @@ def finish(
         )
         bad = sorted(bad + list(rejected.iter_rows()))
         raw = raw.filter(good_mask)
-    frame = raw.with_columns(pl.col("_ts").alias("timestamp"))
+    # One pass to the batch schema (see `conform`): parsed time, labels only when present.
+    columns = [
+        pl.col("_ts").alias("timestamp"),
+        pl.col("server"),
+        pl.col("component"),
+        pl.col("value"),
+    ]
     if labels:
-        frame = frame.with_columns(pl.col("anomalous").fill_null(False)).with_columns(
-            pl.when(pl.col("anomalous")).then(pl.col("anomaly_type")).alias("anomaly_type")
-        )
-    else:
-        frame = frame.drop("anomalous", "anomaly_type", strict=False)
+        label = pl.col("anomalous").fill_null(False)
+        columns += [label.alias("anomalous"), pl.when(label).then(pl.col("anomaly_type")).alias("anomaly_type")]
+    frame = raw.select(columns)
     samples = [BadLine(f"{where}:{line}", reason) for line, reason in bad[:MAX_BAD_SAMPLES]]
-    return Batch(conform(frame), _count(bad, n_bad_rows), samples)
+    return Batch(frame, _count(bad, n_bad_rows), samples)
 
 
 def _count(bad: list[tuple[int, str]], n_bad_rows: int) -> int:
