@@ -227,8 +227,8 @@ class MainScreen(Screen):
     def on_resize(self) -> None:
         self.call_after_refresh(self.repaint, True)
 
-    def on_spark_resized(self) -> None:
-        """A sparkline's width changed (first layout, scrollbar, terminal): redraw to fit."""
+    def on_width_changed(self) -> None:
+        """A sparkline or the feed changed width (first layout, scrollbar, terminal): redraw."""
         self.call_after_refresh(self.repaint, True)
 
     # app-wide actions, bound here so that the app's dialogs do not see them ---------------

@@ -10,9 +10,9 @@ from textual.widgets import DataTable
 
 from logwatch.tui.feed import Incident
 from logwatch.tui.literal import literal
-from logwatch.tui.widgets.spark_text import number
+from logwatch.tui.widgets.spark_text import WidthChanged, number
 
-FIXED_COLUMNS: tuple[tuple[str, str, int], ...] = (
+WIDE: tuple[tuple[str, str, int], ...] = (
     ("time", "time", 8),
     ("server", "server", 12),
     ("component", "comp", 9),
@@ -21,8 +21,20 @@ FIXED_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("ratio", "×thr", 5),
     ("count", "n", 4),
 )
-"""(key, header, width); the reason takes what is left of the width."""
+"""(key, header, width) of the fixed columns; the reason takes what is left of the width."""
 
+NARROW: tuple[tuple[str, str, int], ...] = (
+    ("time", "time", 8),
+    ("server", "server", 8),
+    ("component", "comp", 6),
+    ("value", "value", 5),
+    ("ratio", "×thr", 5),
+    ("count", "n", 3),
+)
+"""Below NARROW_BELOW columns: no raw score (×thr says it relative to the threshold; the
+details show it), tighter names, so the reason keeps about 30 characters at 80 columns."""
+
+NARROW_BELOW = 100
 MIN_REASON_WIDTH = 12
 
 
@@ -49,17 +61,17 @@ class FeedTable(DataTable):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_cursor=True)
         self._reason_width = 0
+        self._columns = WIDE
         self._shown: list[tuple] = []
 
     def on_mount(self) -> None:
         self._make_columns()
 
     def on_resize(self) -> None:
-        if self._reason_width != self._wanted_reason_width():
-            rows = self._shown
+        if (self._layout(), self._reason_width) != (self._columns, self._wanted_reason_width()):
             self._make_columns()
             self._shown = []
-            self.show(rows)
+            self.post_message(WidthChanged())  # the screen draws the rows again for this layout
 
     def show(self, rows: list[tuple]) -> None:
         """Replace the rows with `rows` (from `incident_row`), keeping the cursor sensible."""
@@ -78,33 +90,37 @@ class FeedTable(DataTable):
             self.move_cursor(row=0, animate=False)
 
     def incident_row(self, incident: Incident, factor: float) -> tuple:
-        """Cells for one incident: log text literally, numbers right-aligned."""
+        """Cells for one incident in the current layout: log text literally, numbers
+        right-aligned."""
         ratio = incident.relative / factor if factor > 0 else float("nan")
-        reason = incident.reason or f"{incident.component} {number(incident.value)}"
-        return (
-            str(incident.id),
-            Text(clock(incident.last)),
-            literal(incident.server),
-            literal(incident.component),
-            Text(number(incident.value), justify="right"),
-            Text(number(incident.score), justify="right"),
-            Text(f"{ratio:.1f}" if ratio < 100 else f"{ratio:.0f}", justify="right"),
-            Text(f"{incident.count}", justify="right"),
-            literal(reason),
-        )
+        cells = {
+            "time": Text(clock(incident.last)),
+            "server": literal(incident.server),
+            "component": literal(incident.component),
+            "value": Text(number(incident.value), justify="right"),
+            "score": Text(number(incident.score), justify="right"),
+            "ratio": Text(f"{ratio:.1f}" if ratio < 100 else f"{ratio:.0f}", justify="right"),
+            "count": Text(f"{incident.count}", justify="right"),
+        }
+        reason = literal(incident.reason or f"{incident.component} {number(incident.value)}")
+        return (str(incident.id), *(cells[key] for key, _, _ in self._columns), reason)
 
     def selected_id(self) -> int | None:
         if not self.row_count:
             return None
         return int(self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value)
 
+    def _layout(self) -> tuple[tuple[str, str, int], ...]:
+        return NARROW if self.size.width < NARROW_BELOW else WIDE
+
     def _wanted_reason_width(self) -> int:
-        used = sum(width + 2 * self.cell_padding for _, _, width in FIXED_COLUMNS)
+        used = sum(width + 2 * self.cell_padding for _, _, width in self._layout())
         return max(MIN_REASON_WIDTH, self.size.width - used - 2 * self.cell_padding - 1)
 
     def _make_columns(self) -> None:
         self.clear(columns=True)
-        for key, header, width in FIXED_COLUMNS:
+        self._columns = self._layout()
+        for key, header, width in self._columns:
             self.add_column(header, width=width, key=key)
         self._reason_width = self._wanted_reason_width()
         self.add_column("reason", width=self._reason_width, key="reason")

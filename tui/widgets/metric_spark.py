@@ -11,7 +11,7 @@ from textual.widget import Widget
 
 from logwatch.tui.literal import literal
 from logwatch.tui.series import Columns
-from logwatch.tui.widgets.spark_text import LABEL_WIDTH, SparkResized, bar_row, label, levels, mark_row, newest, number
+from logwatch.tui.widgets.spark_text import LABEL_WIDTH, WidthChanged, bar_row, label, levels, mark_row, newest, number
 
 
 class MetricSpark(Widget):
@@ -49,7 +49,7 @@ class MetricSpark(Widget):
         return max(self.size.width - LABEL_WIDTH, 0)
 
     def on_resize(self) -> None:
-        self.post_message(SparkResized())
+        self.post_message(WidthChanged())
 
     def render(self) -> Text:
         columns = self.columns

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from logwatch.tui.series import Columns
-from logwatch.tui.widgets.spark_text import BARS, LABEL_WIDTH, SparkResized, bar_row, label, newest, number
+from logwatch.tui.widgets.spark_text import BARS, LABEL_WIDTH, WidthChanged, bar_row, label, newest, number
 
 
 class ScoreSpark(Widget):
@@ -50,7 +50,7 @@ class ScoreSpark(Widget):
         return max(self.size.width - LABEL_WIDTH, 0)
 
     def on_resize(self) -> None:
-        self.post_message(SparkResized())
+        self.post_message(WidthChanged())
 
     def render(self) -> Text:
         normal = self.get_component_rich_style("score-spark--bar")

@@ -19,8 +19,9 @@ LABEL_WIDTH = 14
 """Columns taken by the name and numbers at the left of every sparkline."""
 
 
-class SparkResized(Message):
-    """Posted by a sparkline whose width changed, so the screen recomputes its columns."""
+class WidthChanged(Message):
+    """Posted by a widget whose drawing depends on its width (sparklines, the feed) when
+    that width changed, so the screen draws it again from the state."""
 
 
 def levels(values: np.ndarray, low: float, high: float) -> np.ndarray:

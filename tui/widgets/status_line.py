@@ -13,8 +13,8 @@ from textual.widget import Widget
 from logwatch.tui.literal import literal
 from logwatch.tui.widgets.spark_text import number
 
-SOURCE_WIDTH = 28
-"""A longer source (file path) keeps its end: the file name matters most."""
+MIN_SOURCE_WIDTH = 10
+"""The source (a file path) is cut from the left to fit, but keeps at least this much."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,17 +57,22 @@ class StatusLine(Widget):
             return Text("starting…")
         alert = self.get_component_rich_style("status-line--alert")
         muted = self.get_component_rich_style("status-line--muted")
-        source = status.source if len(status.source) <= SOURCE_WIDTH else "…" + status.source[-SOURCE_WIDTH + 1:]
-        parts: list[Text] = []
+        parts: list[Text] = [
+            Text("-/s" if status.rate is None else f"{status.rate:,.0f}/s"),
+            Text(f"bad {status.bad_lines:,}", style=alert if status.bad_lines else muted),
+            literal(status.model),
+            Text(f"thr {number(status.threshold)}"),
+            Text(f"{status.flagged_share:.1%} flagged/{status.rate_window}"),
+        ]
         if status.paused:
-            parts.append(Text("PAUSED", style=alert))
-        parts.append(literal(source))
-        parts.append(Text("-/s" if status.rate is None else f"{status.rate:,.0f}/s"))
-        parts.append(Text(f"bad {status.bad_lines:,}", style=alert if status.bad_lines else muted))
-        parts.append(literal(status.model))
-        parts.append(Text(f"thr {number(status.threshold)}"))
-        parts.append(Text(f"{status.flagged_share:.1%} flagged/{status.rate_window}"))
-        line = Text(" │ ", style=muted).join(parts)
+            parts.insert(0, Text("PAUSED", style=alert))
+        separator = Text(" │ ", style=muted)
+        # the source gets what the other parts leave; its end (the file name) matters most
+        room = self.size.width - sum(p.cell_len for p in parts) - separator.cell_len * len(parts)
+        room = max(room, MIN_SOURCE_WIDTH)
+        source = status.source if len(status.source) <= room else "…" + status.source[-room + 1:]
+        parts.insert(1 if status.paused else 0, literal(source))
+        line = separator.join(parts)
         line.no_wrap = True
         line.overflow = "ellipsis"
         return line
