@@ -11,9 +11,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from functools import partial
-from itertools import count
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -26,16 +24,13 @@ from logwatch.tui.ingest import Ingest
 from logwatch.tui.keys import KEYS
 from logwatch.tui.live_source import open_source
 from logwatch.tui.messages import IngestEnded, Scored, SourceNotice, TrainingEnded, TrainingEvent
-from logwatch.tui.model_loader import ZSCORE_NAME, age_words, load_scorer, model_folder
+from logwatch.tui.model_loader import age_words, load_scorer, model_folder
 from logwatch.tui.options import MonitorOptions
 from logwatch.tui.screens.main import MainScreen
 from logwatch.tui.state import FLAGGED_WINDOW_SECONDS, ModelInfo, MonitorState
-from logwatch.tui.training_job import TrainingJob, TrainingPlan
+from logwatch.tui.training_control import TrainingControl
 from logwatch.tui.widgets.spark_text import number
 from logwatch.tui.widgets.status_line import Status
-
-COMPARE_ENTRIES = 20_000
-"""Old and new models are compared on this many of the newest entries."""
 
 
 class LogwatchApp(App[int]):
@@ -68,10 +63,7 @@ class LogwatchApp(App[int]):
         self.source_name = getattr(source, "name", "source")
         self.ingest = Ingest(source, self.scorer, self.post_message)
         self.ended: str | None = None
-        self.job: TrainingJob | None = None
-        self.first_model_failed = False
-        self._jobs = count(1)
-        self._candidate: TrainingEnded | None = None
+        self.training = TrainingControl(self)
 
     def get_default_screen(self) -> Screen:
         return self.main
@@ -83,7 +75,7 @@ class LogwatchApp(App[int]):
     # the timer: background decisions, then a repaint of what is visible ------------------
 
     def tick(self) -> None:
-        self._maybe_train_first_model()
+        self.training.maybe_train_first_model()
         screen = self.screen
         below_modal = isinstance(screen, ModalScreen) and len(self.screen_stack) > 1 and self.screen_stack[-2] is self.main
         if screen is self.main or below_modal:
@@ -109,16 +101,7 @@ class LogwatchApp(App[int]):
 
     def activity(self) -> str:
         """Background work worth a line: training progress, the source having ended."""
-        job = self.job
-        if job is not None:
-            event = job.last_event
-            what = "first model" if job.plan.background else "retrain"
-            if event.get("event") == "epoch":
-                return f"{what}: epoch {event.get('epoch')}/{event.get('epochs')}"
-            return f"{what}: {event.get('event', 'starting')}"
-        if self._wants_first_model() and not self.first_model_failed:
-            return f"first model after {len(self.state.history):,}/{self.options.first_model_entries:,} entries"
-        return self.ended or ""
+        return self.training.activity() or self.ended or ""
 
     # messages from the threads ------------------------------------------------------------
 
@@ -135,30 +118,10 @@ class LogwatchApp(App[int]):
         self.notify(message.text, title="Source", markup=False)
 
     def on_training_event(self, message: TrainingEvent) -> None:
-        screen = self._retrain_screen()
-        if screen is not None and self.job is not None and message.run_id == self.job.id:
-            screen.show_event(message.event)
+        self.training.on_event(message)
 
     def on_training_ended(self, message: TrainingEnded) -> None:
-        job = self.job
-        if job is None or message.run_id != job.id:
-            return
-        self.job = None
-        if job.plan.background:
-            if message.scorer is not None:
-                self._candidate = message
-                self.accept_candidate()
-            else:
-                self.first_model_failed = True
-                self.notify(message.error or "failed", title="First model not trained", severity="warning", markup=False)
-            return
-        screen = self._retrain_screen()
-        if message.scorer is not None:
-            self._candidate = message
-            if screen is not None:
-                screen.show_result(message.comparison)
-        elif screen is not None:
-            screen.show_failure(message.error or "unknown error", message.cancelled)
+        self.training.on_ended(message)
 
     # actions --------------------------------------------------------------------------------
 
@@ -190,6 +153,9 @@ class LogwatchApp(App[int]):
         self.state.paused = not self.state.paused
         self.main.repaint(force=True)
 
+    def ask_retrain(self) -> None:
+        self.training.ask()
+
     def action_help(self) -> None:
         from logwatch.tui.screens.help import HelpScreen
 
@@ -208,75 +174,6 @@ class LogwatchApp(App[int]):
         if incident is not None:
             self.push_screen(DetailsScreen(incident, self.state.history, self.state.factor))
 
-    def ask_retrain(self) -> None:
-        from logwatch.tui.screens.retrain import RetrainScreen
-
-        if self.job is not None:
-            self.notify("a model is already being trained; see the status line", markup=False)
-            return
-        file = str(self.options.source) if self.options.source else None
-        self.push_screen(RetrainScreen(len(self.state.history), file, self.options.train_backend))
-
-    def start_training(self, what: str, backend: str, background: bool) -> None:
-        state = self.state
-        plan = TrainingPlan(
-            model_dir=self.model_dir, backend=backend, epochs=self.options.train_epochs,
-            history=state.history.frame() if what == "memory" else None,
-            file=self.options.source if what == "file" else None,
-            recent=state.history.frame(state.history.order(COMPARE_ENTRIES)),
-            old=state.model, old_threshold=state.threshold,
-            old_flagged=state.flagged_count(COMPARE_ENTRIES), background=background,
-        )
-        self.job = TrainingJob(next(self._jobs), plan, self.post_message)
-        self.run_worker(self.job.run, thread=True, name="training", group="training", exit_on_error=False)
-
-    def cancel_training(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-
-    def accept_candidate(self) -> None:
-        from logwatch.tui.retrain import promote
-
-        candidate, self._candidate = self._candidate, None
-        if candidate is None or candidate.bundle is None:
-            return
-        try:
-            path = promote(Path(candidate.bundle), self.model_dir)
-        except (UserError, OSError) as error:
-            self.notify(str(error), title="Model not swapped", severity="error", markup=False)
-            return
-        info = replace(candidate.info, name=path.name, path=str(path))
-        self.scorer = candidate.scorer
-        self.ingest.scorer = candidate.scorer
-        self.state.use_model(info)
-        self.main.repaint(force=True)
-        self.notify(f"now scoring with {info.name} ({info.backend}), threshold {number(info.threshold)}",
-                    title="New model", markup=False)
-
-    def reject_candidate(self) -> None:
-        candidate, self._candidate = self._candidate, None
-        if candidate is not None and candidate.bundle is not None:
-            import shutil
-
-            shutil.rmtree(candidate.bundle, ignore_errors=True)
-
-    def _wants_first_model(self) -> bool:
-        return (self.options.auto_train and self.options.detector == "auto"
-                and self.state.model.name == ZSCORE_NAME)
-
-    def _maybe_train_first_model(self) -> None:
-        if (self._wants_first_model() and self.job is None and not self.first_model_failed
-                and len(self.state.history) >= self.options.first_model_entries):
-            self.start_training("memory", self.options.train_backend, background=True)
-
-    def _retrain_screen(self):
-        from logwatch.tui.screens.retrain import RetrainScreen
-
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, RetrainScreen):
-                return screen
-        return None
-
     # the command palette and quitting ------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
@@ -292,8 +189,7 @@ class LogwatchApp(App[int]):
     def stop_background(self) -> None:
         """Stop reading and training (safe to call more than once)."""
         self.ingest.stop()
-        if self.job is not None:
-            self.job.cancel()
+        self.training.cancel()
 
 
 def launch(args: argparse.Namespace) -> int:

@@ -73,7 +73,7 @@ async def test_escape_cancels_training_and_keeps_the_old_model(tmp_path, tiny_bu
         old = app.state.model
         await pilot.press("r", "1")
         screen = app.screen
-        await wait_until(pilot, lambda: app.job is not None and app.job.last_event.get("event") in ("start", "data"))
+        await wait_until(pilot, lambda: app.training.job is not None and app.training.job.last_event.get("event") in ("start", "data"))
         await pilot.press("escape")
         await wait_until(pilot, lambda: screen.phase in ("result", "failed"), timeout=60)
         assert screen.phase == "failed" and "Training cancelled" in screen_text(app)
@@ -87,9 +87,9 @@ async def test_first_run_scores_with_zscore_then_switches_to_a_trained_model(tmp
     app = make_app(tmp_path, steps=3000, auto_train=True, first_model_entries=20_000, train_epochs=3)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        assert app.state.model.backend == "z-score" or app.job is not None
-        await wait_until(pilot, lambda: app.job is not None or app.state.model.backend == "sklearn")
-        if app.job is not None:
+        assert app.state.model.backend == "z-score" or app.training.job is not None
+        await wait_until(pilot, lambda: app.training.job is not None or app.state.model.backend == "sklearn")
+        if app.training.job is not None:
             assert "first model" in app.activity()
         await wait_until(pilot, lambda: app.state.model.backend == "sklearn", timeout=120)
         assert bundle_exists(app.model_dir)

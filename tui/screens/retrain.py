@@ -1,7 +1,7 @@
 """`r`: choose what to train on, watch the training, compare old and new, swap.
 
-The dialog only shows and asks; the app runs the job (`start_training`, `cancel_training`,
-`accept_candidate`, `reject_candidate`) and forwards its messages here.
+The dialog only shows and asks; the app's `TrainingControl` runs the job (`start`, `cancel`,
+`accept`, `reject`) and forwards its messages here.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class RetrainScreen(ModalScreen[None]):
         self.refresh_bindings()
         self.query_one("#body", Static).update(Text("Starting the training subprocess…"))
         self.query_one(ProgressBar).display = True
-        self.app.start_training(what, self.backend, background=False)  # type: ignore[attr-defined]
+        self.app.training.start(what, self.backend, background=False)  # type: ignore[attr-defined]
 
     def show_event(self, event: dict[str, Any]) -> None:
         """A progress event of the running job."""
@@ -126,15 +126,15 @@ class RetrainScreen(ModalScreen[None]):
 
     def action_confirm(self) -> None:
         if self.phase == "result":
-            self.app.accept_candidate()  # type: ignore[attr-defined]
+            self.app.training.accept()  # type: ignore[attr-defined]
         self.dismiss(None)
 
     def action_back(self) -> None:
         if self.phase == "training":
-            self.app.cancel_training()  # type: ignore[attr-defined]
+            self.app.training.cancel()  # type: ignore[attr-defined]
             return  # the job ends with a "cancelled" result shown here
         if self.phase == "result":
-            self.app.reject_candidate()  # type: ignore[attr-defined]
+            self.app.training.reject()  # type: ignore[attr-defined]
         self.dismiss(None)
 
 

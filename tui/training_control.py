@@ -1,0 +1,149 @@
+"""Retraining from the app's side: starting jobs, routing their messages, swapping models.
+
+One job at a time. A user's retrain goes through the retrain dialog (compare, then the user
+decides); the first model, trained in the background when there is none, is swapped in
+without asking. Everything here runs on the UI thread; the job itself runs in a worker.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from itertools import count
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from logwatch.engine.errors import UserError
+from logwatch.tui.messages import TrainingEnded, TrainingEvent
+from logwatch.tui.model_loader import ZSCORE_NAME
+from logwatch.tui.training_job import TrainingJob, TrainingPlan
+from logwatch.tui.widgets.spark_text import number
+
+if TYPE_CHECKING:
+    from logwatch.tui.app import LogwatchApp
+    from logwatch.tui.screens.retrain import RetrainScreen
+
+COMPARE_ENTRIES = 20_000
+"""Old and new models are compared on this many of the newest entries."""
+
+
+class TrainingControl:
+    def __init__(self, app: LogwatchApp) -> None:
+        self.app = app
+        self.job: TrainingJob | None = None
+        self.first_model_failed = False
+        self._ids = count(1)
+        self._candidate: TrainingEnded | None = None
+
+    def activity(self) -> str:
+        """Training progress in a few words ("" when there is nothing to say)."""
+        job = self.job
+        if job is not None:
+            event = job.last_event
+            what = "first model" if job.plan.background else "retrain"
+            if event.get("event") == "epoch":
+                return f"{what}: epoch {event.get('epoch')}/{event.get('epochs')}"
+            return f"{what}: {event.get('event', 'starting')}"
+        if self._wants_first_model():
+            history, wanted = len(self.app.state.history), self.app.options.first_model_entries
+            return f"first model after {history:,}/{wanted:,} entries"
+        return ""
+
+    def maybe_train_first_model(self) -> None:
+        """Called by the app's timer: start the first model once there is enough history."""
+        if self._wants_first_model() and self.job is None and len(self.app.state.history) >= self.app.options.first_model_entries:
+            self.start("memory", self.app.options.train_backend, background=True)
+
+    def ask(self) -> None:
+        from logwatch.tui.screens.retrain import RetrainScreen
+
+        if self.job is not None:
+            self.app.notify("a model is already being trained; see the line above the keys", markup=False)
+            return
+        options = self.app.options
+        file = str(options.source) if options.source else None
+        self.app.push_screen(RetrainScreen(len(self.app.state.history), file, options.train_backend))
+
+    def start(self, what: str, backend: str, background: bool) -> None:
+        """Train on "memory" (the history) or "file" (the whole tailed file)."""
+        app, state = self.app, self.app.state
+        plan = TrainingPlan(
+            model_dir=app.model_dir, backend=backend, epochs=app.options.train_epochs,
+            history=state.history.frame() if what == "memory" else None,
+            file=app.options.source if what == "file" else None,
+            recent=state.history.frame(state.history.order(COMPARE_ENTRIES)),
+            old=state.model, old_threshold=state.threshold,
+            old_flagged=state.flagged_count(COMPARE_ENTRIES), background=background,
+        )
+        self.job = TrainingJob(next(self._ids), plan, app.post_message)
+        app.run_worker(self.job.run, thread=True, name="training", group="training", exit_on_error=False)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def on_event(self, message: TrainingEvent) -> None:
+        screen = self._dialog()
+        if screen is not None and self.job is not None and message.run_id == self.job.id:
+            screen.show_event(message.event)
+
+    def on_ended(self, message: TrainingEnded) -> None:
+        job = self.job
+        if job is None or message.run_id != job.id:
+            return
+        self.job = None
+        if job.plan.background:
+            if message.scorer is not None:
+                self._candidate = message
+                self.accept()
+            else:
+                self.first_model_failed = True
+                self.app.notify(message.error or "failed", title="First model not trained",
+                                severity="warning", markup=False)
+            return
+        screen = self._dialog()
+        if message.scorer is not None:
+            self._candidate = message
+            if screen is not None:
+                screen.show_result(message.comparison)
+        elif screen is not None:
+            screen.show_failure(message.error or "unknown error", message.cancelled)
+
+    def accept(self) -> None:
+        """Make the candidate the model: on disk (atomically), in the scorer, on screen."""
+        from logwatch.tui.retrain import promote
+
+        candidate, self._candidate = self._candidate, None
+        if candidate is None or candidate.bundle is None:
+            return
+        app = self.app
+        try:
+            path = promote(Path(candidate.bundle), app.model_dir)
+        except (UserError, OSError) as error:
+            app.notify(str(error), title="Model not swapped", severity="error", markup=False)
+            return
+        info = replace(candidate.info, name=path.name, path=str(path))
+        app.scorer = candidate.scorer
+        app.ingest.scorer = candidate.scorer
+        app.state.use_model(info)
+        app.main.repaint(force=True)
+        app.notify(f"now scoring with {info.name} ({info.backend}), threshold {number(info.threshold)}",
+                   title="New model", markup=False)
+
+    def reject(self) -> None:
+        candidate, self._candidate = self._candidate, None
+        if candidate is not None and candidate.bundle is not None:
+            shutil.rmtree(candidate.bundle, ignore_errors=True)
+
+    def _wants_first_model(self) -> bool:
+        options = self.app.options
+        return (options.auto_train and options.detector == "auto" and not self.first_model_failed
+                and self.app.state.model.name == ZSCORE_NAME)
+
+    def _dialog(self) -> RetrainScreen | None:
+        from logwatch.tui.screens.retrain import RetrainScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, RetrainScreen):
+                return screen
+        return None
