@@ -144,10 +144,11 @@ class ZScoreDetector:
         median, spread, at = self._statistics(frame)
         expected = median[at]
         deviation = np.abs(frame["value"].to_numpy() - expected)
+        row_spread = spread[at]
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = deviation / spread[at]
+            ratio = deviation / row_spread
         # spread 0: the series has only ever been 0, so only "still 0" can be scored.
-        score = np.where(spread[at] == 0, np.where(deviation == 0, 0.0, np.nan), ratio)
+        score = np.where(row_spread == 0, np.where(deviation == 0, 0.0, np.nan), ratio)
         # The words after the value are the same for a whole block: format them per block.
         blocks = pl.DataFrame(
             {"m": pl.Series(median, nan_to_null=True), "s": pl.Series(spread, nan_to_null=True)}
