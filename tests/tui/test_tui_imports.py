@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 SCRIPT = textwrap.dedent("""
     import asyncio, json, sys
     from pathlib import Path
@@ -27,6 +29,7 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # trains the tiny bundle once per session
 def test_running_the_tui_with_a_model_does_not_import_tensorflow(tiny_bundle):
     result = subprocess.run([sys.executable, "-c", SCRIPT, str(tiny_bundle)], capture_output=True,
                             text=True, timeout=120)

@@ -48,6 +48,7 @@ def fixed_bundle(tiny_bundle, tmp_path, monkeypatch) -> Path:
     return Path("models/current")
 
 
+@pytest.mark.slow  # trains the tiny bundle once per session
 def test_model_screen(snap_compare, fixed_bundle):
     app = make_app(Path("."), steps=300, model_dir=fixed_bundle)
     assert app.clock() == FROZEN_NOW
