@@ -175,8 +175,16 @@ async def test_help_model_and_palette_screens(tmp_path):
         assert "z-score baseline" in screen_text(app)
         await pilot.press("escape")
         commands = [c.title for c in app.get_system_commands(app.main)]
-        assert any("Retrain" in c or "Train a new model" in c for c in commands)
-        assert len([c for c in commands if "key:" not in c]) >= 15
+        for key in ("Raise the threshold", "Train a new model", "Filter the anomaly feed", "Quit and restore"):
+            assert any(c.startswith(key) for c in commands), key
+        before = app.state.threshold
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"raise the threshold")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen is app.main and app.state.threshold > before
 
 
 async def test_q_quits_and_stops_the_ingest(tmp_path):
