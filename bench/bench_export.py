@@ -10,13 +10,15 @@ The aim is an export at most 2x the polars read. Wall-clock ratios follow the ma
 load (the export runs three threads, the read two), so the CPU-time ratio is reported too:
 on a busy machine it is what the wall ratio tends to.
 
-Recorded (1,000,000 entries, 2 shared cores, load 4-7 from other work):
+Recorded (1,000,000 entries, 2 shared cores, load 4-7 from other work; polars' own speed
+moves with the load, so compare ratios):
 - before (382e9ac): z-score 4.74x the read (547k entries/s vs 2.59M/s), autoencoder 10.9x
   (238k/s); peak 289 / 304 MiB.
-- after the timestamp fast path, per-block reasons, one-copy reader and write-behind thread
-  (0ea26a2): z-score 3.15x (452k/s vs 1.43M/s, a busier moment), autoencoder 6.6x (215k/s);
-  peak 290 / 368 MiB. CPU seconds per million entries: read 0.43, our parse 0.68, z-score
-  0.31, CSV write 0.35; the autoencoder's windows and reasons take about 1.6.
+- after (fdc900f: timestamp fast path, per-block reasons, one-copy reader, write-behind
+  thread): z-score 2.64x the read, 3.38x in CPU time (665k entries/s vs 1.76M/s),
+  autoencoder 9.45x (186k/s; its windows and reasons dominate); peak 305 / 347 MiB.
+  CPU seconds per million entries: polars read 0.40; our parse 0.65, z-score 0.31, CSV
+  write 0.35.
 """
 
 from __future__ import annotations
