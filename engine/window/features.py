@@ -5,6 +5,7 @@ One implementation for training and scoring: see `FeatureSpec` for the layout.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -19,6 +20,9 @@ VOL_EPS = 1e-2
 Z_LIMIT = 1e4
 """Scaled values are clipped to +-this: a burst 10,000 scales away is alarm enough, and
 float32 models must not overflow on it."""
+
+BASELINE_MIN_BLOCKS = 4
+"""Complete blocks needed before the baseline replaces the training center."""
 
 STUCK_FULL = 3.0
 """Stuck feature of a value unchanged over the whole window (a few robust scale units)."""
@@ -92,12 +96,13 @@ def row_centers(
 ) -> np.ndarray:
     """The center each row is scaled with, (rows, C).
 
-    Without a baseline: the training center. With one: the mean of the values in the
+    Without a baseline: the training center. With one: the median of the means of the
     previous `baseline_blocks` complete blocks of `baseline_block_steps` steps (blocks
     aligned on absolute step numbers, inside the row's segment), so a metric that settles
-    on a new level is judged against it a few hours later; the training center until a
-    first block is complete. Blocks are summed value by value in row order and combined
-    in a fixed order, so streaming and batch give the same numbers to the bit.
+    on a new level is judged against it a few hours later, while a fault filling a block
+    or two does not move it; the training center until BASELINE_MIN_BLOCKS blocks are
+    complete. Blocks are summed value by value in row order, so streaming and batch give
+    the same numbers to the bit.
     """
     n, c = values.shape
     out = np.broadcast_to(center, (n, c)).astype(np.float64)
@@ -112,17 +117,19 @@ def row_centers(
     counts = np.zeros((len(ids), c))
     np.add.at(sums, inverse, np.where(known, values, 0.0))
     np.add.at(counts, inverse, known)
-    total = np.zeros((n, c))
-    count = np.zeros((n, c))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, sums / counts, np.nan)
+    previous = np.full((spec.baseline_blocks, n, c), np.nan)
     for back in range(1, spec.baseline_blocks + 1):
         wanted = block - back
-        at = np.searchsorted(ids, wanted)
-        found = (at < len(ids)) & (wanted >= first_block)
-        found &= ids[np.minimum(at, len(ids) - 1)] == wanted
-        pick = np.minimum(at, len(ids) - 1)
-        total += np.where(found[:, None], sums[pick], 0.0)
-        count += np.where(found[:, None], counts[pick], 0.0)
-    return np.where(count > 0, total / np.maximum(count, 1), out)
+        at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+        found = (wanted >= first_block) & (ids[at] == wanted)
+        previous[back - 1] = np.where(found[:, None], means[at], np.nan)
+    enough = np.sum(~np.isnan(previous), axis=0) >= min(BASELINE_MIN_BLOCKS, spec.baseline_blocks)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: handled by `enough`
+        median = np.nanmedian(previous, axis=0)
+    return np.where(enough, median, out)
 
 
 def _unchanged_run(

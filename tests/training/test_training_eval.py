@@ -20,7 +20,7 @@ CONTEXTUAL_SEED = 12
 @pytest.fixture(scope="module")
 def model(small_log, tmp_path_factory):
     out = tmp_path_factory.mktemp("model") / "current"
-    result = run_training(str(small_log), "--out", str(out), "--backend", "sklearn", "--epochs", "8")
+    result = run_training(str(small_log), "--out", str(out), "--backend", "sklearn", "--epochs", "30")
     assert result.returncode == 0, result.stderr
     return out
 

@@ -124,12 +124,13 @@ def test_streaming_equals_batch_with_the_training_spec(tmp_path, baseline):
     assert (whole.x[:, spec.stuck_columns] > 0).any()  # the holes made some runs
 
 
-def test_the_baseline_follows_a_new_level_a_few_blocks_later():
-    spec = FeatureSpec(("A",), window=4, step_seconds=10, volatility=False, baseline_blocks=2,
+def test_the_baseline_follows_a_new_level_a_few_blocks_later_and_ignores_a_short_fault():
+    spec = FeatureSpec(("A",), window=4, step_seconds=10, volatility=False, baseline_blocks=5,
                        baseline_block_steps=10)
-    values = np.r_[np.full(40, 10.0), np.full(40, 50.0)][:, None]
-    steps = np.arange(80)
+    values = np.r_[np.full(60, 10.0), np.full(60, 50.0)][:, None]
+    values[30:40] = 90.0  # a fault filling one block
+    steps = np.arange(120)
     centers = row_centers(steps, values, steps, spec, np.array([0.0]))[:, 0]
-    assert (centers[:10] == 0).all()  # no complete block yet: the training center
-    assert (centers[10:40] == 10).all()
-    assert centers[45] == 10 and centers[55] == 30 and (centers[60:] == 50).all()
+    assert (centers[:40] == 0).all()  # fewer than 4 complete blocks: the training center
+    assert (centers[40:80] == 10).all()  # the median of the blocks ignores the fault
+    assert centers[85] == 50 and (centers[90:] == 50).all()

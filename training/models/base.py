@@ -29,7 +29,7 @@ them for denoising. Row i always corresponds to target row i."""
 class FitConfig:
     """Network shape and training schedule (the defaults are the CLI defaults)."""
 
-    hidden: int = 64
+    hidden: int = 128
     """Units in the layer on each side of the bottleneck."""
     bottleneck: int = 2
     """Units in the narrowest layer: so narrow that one component cannot move alone,
