@@ -86,7 +86,11 @@ def run_headless(
     def start_export(labels: bool) -> ExportWriter:
         assert open_export is not None
         opened = open_export(labels)
-        return WriteBehind(opened, write_behind) if write_behind > 0 else opened
+        try:
+            return WriteBehind(opened, write_behind) if write_behind > 0 else opened
+        except BaseException:  # e.g. Ctrl-C right now: the export is not ours to abort yet
+            opened.abort()
+            raise
 
     source = prefetch(batches, read_ahead) if read_ahead > 0 else iter(batches)
     try:

@@ -30,7 +30,7 @@ class WriteBehind:
         self._error: BaseException | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._work, name="logwatch-export", daemon=True)
-        self._thread.start()
+        self._started = False  # started by the first write: opening stays instant (Ctrl-C)
 
     @property
     def path(self) -> Path:
@@ -58,6 +58,9 @@ class WriteBehind:
             raise error
 
     def _put(self, item: object) -> None:
+        if not self._started:
+            self._started = True
+            self._thread.start()
         while True:
             self._raise()
             if self._stop.is_set():
@@ -73,10 +76,11 @@ class WriteBehind:
             self._put(frame)
 
     def close(self) -> None:
-        self._put(_END)
-        while self._thread.is_alive():
-            self._thread.join(0.1)
-        self._raise()
+        if self._started:
+            self._put(_END)
+            while self._thread.is_alive():
+                self._thread.join(0.1)
+            self._raise()
         self.writer.close()
 
     def abort(self) -> None:

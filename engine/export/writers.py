@@ -60,7 +60,16 @@ class _FileWriter:
             if fresh:
                 self._header()
         except OSError as error:
+            self._discard()
             raise _fail(path, error) from None
+        except BaseException:  # Ctrl-C while opening: no temporary file stays behind
+            self._discard()
+            raise
+
+    def _discard(self) -> None:
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+            self._tmp = None
 
     def _header(self) -> None:
         pass
