@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from conftest import read_all
+from engine_support import read_all
 from logwatch.engine.bundle import load_bundle, write_bundle
 from logwatch.engine.errors import UserError
 from logwatch.engine.score import Scorer, make_detector

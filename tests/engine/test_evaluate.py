@@ -6,7 +6,7 @@ import json
 
 import polars as pl
 
-from conftest import run_cli
+from engine_support import run_cli
 from logwatch.engine.evaluate import Evaluation, evaluate, format_report
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from conftest import run_cli
+from engine_support import run_cli
 
 SUMMARY = re.compile(
     r"read ([\d,]+) entries, ([\d,]+) bad lines skipped, ([\d,]+) anomalies flagged; "

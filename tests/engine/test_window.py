@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from conftest import read_all
+from engine_support import read_all
 from logwatch.engine.window import (
     FeatureSpec,
     Scaling,

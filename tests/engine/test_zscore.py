@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import polars as pl
 
-from conftest import read_all
+from engine_support import read_all
 from logwatch.engine.detect import ZScoreDetector
 from logwatch.engine.score import Scorer
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import polars as pl
 
-from conftest import read_all, run_cli
+from engine_support import read_all, run_cli
 from logwatch.engine.detect import ZScoreDetector
 from logwatch.engine.score import Scorer
 
