@@ -69,7 +69,7 @@ def error_distribution(
     ax.axvline(threshold, color="red", linewidth=2, label=f"threshold {threshold:.3g}")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("reconstruction error")
+    ax.set_xlabel("anomaly score (reconstruction error in units of its typical size)")
     ax.set_ylabel("entries")
     ax.set_title(title)
     ax.legend()
