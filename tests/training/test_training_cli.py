@@ -15,6 +15,7 @@ import pytest
 from logwatch.engine.bundle import load_bundle
 from logwatch.engine.parse import read_batches
 from logwatch.engine.score import Scorer, make_detector
+from logwatch.training.backends import keras_available
 
 from training_support import run_training, small_log, unseen_log, write_log  # noqa: F401 (fixtures)
 
@@ -143,3 +144,21 @@ def test_importing_training_and_the_sklearn_backend_never_import_tensorflow(smal
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.keras
+@pytest.mark.skipif(not keras_available(), reason="needs the keras extra (TensorFlow)")
+def test_keras_backend_writes_the_same_bundle_format_and_the_engine_scores_with_it(small_log, unseen_log, tmp_path):
+    out = tmp_path / "keras-model"
+    result = run_training(str(small_log), "--out", str(out), "--backend", "keras", "--epochs", "3",
+                          "--progress", "jsonl")
+    assert result.returncode == 0, result.stderr
+    events = _events(result.stdout)
+    assert events[0]["backend"] == "keras" and events[-1]["event"] == "done"
+    assert next(e for e in events if e["event"] == "export")["max_abs_diff"] < 1e-4
+    bundle = load_bundle(out)
+    assert bundle.backend == "keras" and bundle.onnx_input == "features"
+    scorer = Scorer(make_detector("autoencoder", out))
+    scored = pl.concat([scorer.score(b) for b in read_batches(unseen_log)] + [scorer.flush()])
+    assert scored.height == 18_000 and scored["score"].drop_nulls().len() > 17_000
