@@ -11,14 +11,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from training_support import run_training, small_log, unseen_log, write_log  # noqa: F401 (fixtures)
 
 from logwatch.engine.bundle import load_bundle
 from logwatch.engine.parse import read_batches
 from logwatch.engine.score import Scorer, make_detector
 from logwatch.training.backends import keras_available
-
-from training_support import run_training, small_log, unseen_log, write_log  # noqa: F401 (fixtures)
-
 from logwatch.training.models.onnx_check import onnx_predict
 
 FAST = ("--backend", "sklearn", "--epochs", "4")
