@@ -23,3 +23,10 @@ def run_logwatch(*args: str, input: bytes | None = None, timeout: float = 120,
 @pytest.fixture
 def logwatch():
     return run_logwatch
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_home(tmp_path_factory, monkeypatch):
+    """No test reads or writes the user's model folder (~/.local/share/logwatch): a model a
+    person trained there must not change which detector a test gets. Subprocesses inherit it."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
