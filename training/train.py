@@ -23,7 +23,6 @@ from logwatch.engine.window import (
     StepGrid,
     WindowSet,
     align,
-    baseline_tolerance,
     build_windows,
     discover_components,
     fit_error_scale,
@@ -55,10 +54,7 @@ BASELINE_BLOCK_SECONDS = 1800
 BASELINE_BLOCKS = 12
 """Windows are centred on the mean of the previous 12 half-hour blocks (6 hours): a real
 metric that settles on a new level stops alarming after a few hours (see
-`FeatureSpec.baseline_blocks`), while faults lasting minutes barely move it. It moves
-the center only by how far it strays beyond the largest stray seen in training
-(`FeatureSpec.baseline_tolerance`): the baseline's daily swing and the pull of long
-faults made normal windows look shifted, and a shifted level look normal."""
+`FeatureSpec.baseline_blocks`), while faults lasting minutes barely move it."""
 
 DRIVER_RATIO = 0.5
 """A component scores fully only when its score is at least half the largest of its
@@ -199,9 +195,6 @@ def _prepare(data: TrainingData, window: int | None) -> Prepared:
     grid, rows = align(frame, spec)
     spec = replace(spec, bounds=_bounds(rows, len(spec.components)))
     scaling = fit_scaling(rows, spec.components)
-    if spec.baseline_blocks:  # the baseline moves the center only beyond what training saw
-        servers = [(r, *scaling.for_server(s)) for s, r in rows.items()]
-        spec = replace(spec, baseline_tolerance=baseline_tolerance(servers, spec))
     windows = build_windows(frame, spec, scaling, grid)
     series = [ServerRows(s, r, *scaling.for_server(s)) for s, r in rows.items()]
     return Prepared(spec, scaling, grid, series, windows)

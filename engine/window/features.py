@@ -62,7 +62,7 @@ def window_features(
     if len(ends) == 0:
         return np.zeros((0, spec.dim), np.float32), np.zeros(0, np.int64)
     if spec.baseline_blocks:
-        centers = row_centers(steps, values, position, spec, center, scale)[ends]
+        centers = row_centers(steps, values, position, spec, center)[ends]
         raw = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)[ends - w + 1]
         windows = np.clip(np.nan_to_num((raw - centers[:, :, None]) / scale[:, None], nan=0.0), -Z_LIMIT, Z_LIMIT)
         z = np.clip(np.nan_to_num((values - center) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)  # volatility
@@ -80,9 +80,7 @@ def window_features(
     return np.hstack(parts).astype(np.float32), (ends - len(past)).astype(np.int64)
 
 
-def window_centers(
-    history: Rows, new: Rows, spec: FeatureSpec, center: np.ndarray, scale: np.ndarray
-) -> np.ndarray:
+def window_centers(history: Rows, new: Rows, spec: FeatureSpec, center: np.ndarray) -> np.ndarray:
     """`row_centers` for the rows of `new` (what a window ending there was scaled with)."""
     if not spec.baseline_blocks:
         return np.broadcast_to(center, (len(new), len(center)))
@@ -90,16 +88,11 @@ def window_centers(
     steps = np.concatenate([past.steps, new.steps])
     values = np.vstack([past.values, new.values])
     position = np.concatenate([past.position, new.position])
-    return row_centers(steps, values, position, spec, center, scale)[len(past):]
+    return row_centers(steps, values, position, spec, center)[len(past):]
 
 
 def row_centers(
-    steps: np.ndarray,
-    values: np.ndarray,
-    position: np.ndarray,
-    spec: FeatureSpec,
-    center: np.ndarray,
-    scale: np.ndarray | None = None,
+    steps: np.ndarray, values: np.ndarray, position: np.ndarray, spec: FeatureSpec, center: np.ndarray
 ) -> np.ndarray:
     """The center each row is scaled with, (rows, C).
 
@@ -109,9 +102,7 @@ def row_centers(
     on a new level is judged against it a few hours later, while a fault filling a block
     or two does not move it; the training center until BASELINE_MIN_BLOCKS blocks are
     complete. Blocks are summed value by value in row order, so streaming and batch give
-    the same numbers to the bit. With `baseline_tolerance` (robust scales; `scale` is the
-    server's, ones when None) the center moves only by how far the baseline strays beyond
-    it from the training center.
+    the same numbers to the bit.
     """
     n, c = values.shape
     out = np.broadcast_to(center, (n, c)).astype(np.float64)
@@ -138,25 +129,7 @@ def row_centers(
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: handled by `enough`
         median = np.nanmedian(previous, axis=0)
-    baseline = np.where(enough, median, out)
-    if spec.baseline_tolerance is None:
-        return baseline
-    unit = np.ones(c) if scale is None else np.asarray(scale, dtype=np.float64)
-    room = np.asarray(spec.baseline_tolerance) * unit
-    stray = baseline - out
-    return out + np.sign(stray) * np.maximum(np.abs(stray) - room, 0.0)
-
-
-def baseline_tolerance(series: list[tuple[Rows, np.ndarray, np.ndarray]], spec: FeatureSpec) -> tuple[float, ...]:
-    """The largest stray of the baseline from the training center over `(rows, center,
-    scale)` of each server, per component in robust scales (for `baseline_tolerance`)."""
-    plain = replace(spec, baseline_tolerance=None)
-    worst = np.zeros(spec.n_components)
-    for rows, center, scale in series:
-        if len(rows):
-            stray = np.abs(row_centers(rows.steps, rows.values, rows.position, plain, center) - center) / scale
-            worst = np.maximum(worst, np.nan_to_num(stray, nan=0.0).max(axis=0))
-    return tuple(float(v) for v in worst)
+    return np.where(enough, median, out)
 
 
 def _unchanged_run(

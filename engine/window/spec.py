@@ -57,12 +57,6 @@ class FeatureSpec:
     bounds: tuple[float, ...] | None = None
     """Lowest and highest value of each component seen in training, `(lo_1, hi_1, lo_2, ...)`:
     a value pinned at one of them (0 % CPU, a full disk) is not counted as stuck."""
-    baseline_tolerance: tuple[float, ...] | None = None
-    """Per component, in robust scales: how far the slow baseline may stray from the
-    training center before it moves the windows' center (by the excess only). Training
-    sets it to the largest stray it saw, so the usual daily swing of the baseline, and
-    faults pulling it, leave the training center in place, while a metric settling on a
-    level never seen in training is still followed. None: the baseline is used as is."""
 
     @property
     def n_components(self) -> int:
@@ -126,8 +120,6 @@ class FeatureSpec:
             out["bounds"] = [float(v) for v in self.bounds]
         if self.baseline_blocks:
             out["baseline"] = {"blocks": self.baseline_blocks, "block_steps": self.baseline_block_steps}
-            if self.baseline_tolerance is not None:
-                out["baseline"]["tolerance"] = [float(v) for v in self.baseline_tolerance]
         return out
 
     @classmethod
@@ -141,7 +133,6 @@ class FeatureSpec:
         driver = features.get("driver_ratio")
         bounds = features.get("bounds")
         baseline = features.get("baseline") or {}
-        tolerance = baseline.get("tolerance")
         spec = cls(
             components=tuple(components),
             window=int(window),
@@ -155,13 +146,9 @@ class FeatureSpec:
             bounds=None if bounds is None else tuple(float(v) for v in bounds),
             baseline_blocks=int(baseline.get("blocks", 0)),
             baseline_block_steps=int(baseline.get("block_steps", 0)),
-            baseline_tolerance=None if tolerance is None else tuple(float(v) for v in tolerance),
         )
         if spec.baseline_blocks < 0 or (spec.baseline_blocks and spec.baseline_block_steps < 1):
             raise ValueError("features.baseline needs blocks >= 0 and block_steps >= 1")
-        tol = spec.baseline_tolerance
-        if tol is not None and (len(tol) != spec.n_components or not all(np.isfinite(v) and v >= 0 for v in tol)):
-            raise ValueError("features.baseline.tolerance needs one number >= 0 per component")
         if spec.bounds is not None and len(spec.bounds) != 2 * spec.n_components:
             raise ValueError("features.bounds needs a lowest and a highest value per component")
         if spec.error_scale is not None and (

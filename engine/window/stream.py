@@ -125,7 +125,7 @@ class StreamWindower:
                 )
             )
             xs.append(x)
-            centers.append(window_centers(past, new, self.spec, center, scale)[idx])
+            centers.append(window_centers(past, new, self.spec, center)[idx])
             scales.append(np.broadcast_to(scale, (len(idx), len(scale))))
         n_comp = self.spec.n_components
         return Windows(

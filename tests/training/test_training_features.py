@@ -18,7 +18,6 @@ from logwatch.engine.window import (
     StepGrid,
     StreamWindower,
     align,
-    baseline_tolerance,
     build_windows,
     component_errors,
     discover_components,
@@ -101,19 +100,15 @@ def test_old_feature_json_keeps_its_meaning():
     assert spec.volatility and not spec.stuck and spec.error_scale is None and spec.driver_ratio is None
 
 
-@pytest.mark.parametrize(
-    ("baseline", "extra"),
-    [(0, {}), (4, {}), (4, {"baseline_tolerance": (0.2, 0.0, 0.1)})],
-    ids=["fixed-center", "baseline", "baseline-tolerance"],
-)
-def test_streaming_equals_batch_with_the_training_spec(tmp_path, baseline, extra):
+@pytest.mark.parametrize("baseline", [0, 4], ids=["fixed-center", "baseline"])
+def test_streaming_equals_batch_with_the_training_spec(tmp_path, baseline):
     log = write_log(tmp_path / "log.jsonl", steps=600, seed=5)
     frame = pl.concat([b.frame for b in read_batches(log)])
     keep = np.random.default_rng(1).random(frame.height) > 0.03  # holes: carried-forward values
     frame = frame.filter(pl.Series(keep))
     spec = FeatureSpec(discover_components(frame), window=8, step_seconds=10, volatility=False,
                        stuck=True, driver_ratio=0.5, bounds=(0.0, 100.0) * 3,
-                       baseline_blocks=baseline, baseline_block_steps=25, **extra)
+                       baseline_blocks=baseline, baseline_block_steps=25)
     grid, rows = align(frame, spec)
     scaling = fit_scaling(rows, spec.components)
     whole = build_windows(frame, spec, scaling, grid)
@@ -139,27 +134,3 @@ def test_the_baseline_follows_a_new_level_a_few_blocks_later_and_ignores_a_short
     assert (centers[:40] == 0).all()  # fewer than 4 complete blocks: the training center
     assert (centers[40:80] == 10).all()  # the median of the blocks ignores the fault
     assert centers[85] == 50 and (centers[90:] == 50).all()
-
-
-def test_the_baseline_moves_the_center_only_beyond_its_tolerance():
-    spec = FeatureSpec(("A",), window=4, step_seconds=10, volatility=False, baseline_blocks=4,
-                       baseline_block_steps=10, baseline_tolerance=(2.0,))
-    values = np.r_[np.full(50, 13.0), np.full(60, 30.0)][:, None]  # 3 then 20 above the center
-    steps = np.arange(110)
-    centers = row_centers(steps, values, steps, spec, np.array([10.0]), np.array([2.5]))[:, 0]
-    assert (centers[40:50] == 10).all()  # a stray of 3 is within 2 scales of 2.5: unchanged
-    assert centers[-1] == 30 - 5  # 20 above: moved by the excess over 5
-    fitted = baseline_tolerance([(Rows(steps, values, steps), np.array([10.0]), np.array([2.5]))],
-                                replace(spec, baseline_tolerance=None))
-    assert fitted == (20 / 2.5,)
-
-
-def test_baseline_tolerance_round_trips_through_json():
-    spec = FeatureSpec(("A", "B"), window=4, step_seconds=10, baseline_blocks=3, baseline_block_steps=5,
-                       baseline_tolerance=(1.5, 0.5))
-    data = spec.to_json()
-    assert data["baseline"]["tolerance"] == [1.5, 0.5]
-    assert FeatureSpec.from_json(data, components=["A", "B"], window=4, step_seconds=10) == spec
-    with pytest.raises(ValueError, match="tolerance"):
-        FeatureSpec.from_json({**data, "baseline": {**data["baseline"], "tolerance": [1.0]}},
-                              components=["A", "B"], window=4, step_seconds=10)
