@@ -5,7 +5,6 @@ One implementation for training and scoring: see `FeatureSpec` for the layout.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -47,10 +46,12 @@ def window_features(
     center: np.ndarray,
     scale: np.ndarray,
     grid: StepGrid,
+    centers: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Features (k, dim) float32 for the rows of `new` whose window is complete, and their
     indices in `new`. `history` holds the rows before `new` (at least the last W-1 of the
-    segment `new` continues; older rows are ignored)."""
+    segment `new` continues; older rows are ignored). `centers`: `window_centers` of the
+    same rows when the caller has them already (saves computing them twice)."""
     w = spec.window
     past = history.tail(spec.history_rows)
     values = np.vstack([past.values, new.values])
@@ -62,7 +63,9 @@ def window_features(
     if len(ends) == 0:
         return np.zeros((0, spec.dim), np.float32), np.zeros(0, np.int64)
     if spec.baseline_blocks:
-        centers = row_centers(steps, values, position, spec, center)[ends]
+        if centers is None:
+            centers = row_centers(steps, values, position, spec, center)[len(past):]
+        centers = centers[ends - len(past)]
         raw = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)[ends - w + 1]
         windows = np.clip(np.nan_to_num((raw - centers[:, :, None]) / scale[:, None], nan=0.0), -Z_LIMIT, Z_LIMIT)
         z = np.clip(np.nan_to_num((values - center) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)  # volatility
@@ -119,17 +122,32 @@ def row_centers(
     np.add.at(counts, inverse, known)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(counts > 0, sums / counts, np.nan)
-    previous = np.full((spec.baseline_blocks, n, c), np.nan)
+    # Consecutive rows of one block and segment share their previous blocks: work once per run.
+    starts = np.ones(n, bool)
+    starts[1:] = (block[1:] != block[:-1]) | (first_block[1:] != first_block[:-1])
+    row_run = np.cumsum(starts) - 1
+    run_block, run_first = block[starts], first_block[starts]
+    previous = np.full((spec.baseline_blocks, len(run_block), c), np.nan)
     for back in range(1, spec.baseline_blocks + 1):
-        wanted = block - back
+        wanted = run_block - back
         at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
-        found = (wanted >= first_block) & (ids[at] == wanted)
+        found = (wanted >= run_first) & (ids[at] == wanted)
         previous[back - 1] = np.where(found[:, None], means[at], np.nan)
     enough = np.sum(~np.isnan(previous), axis=0) >= min(BASELINE_MIN_BLOCKS, spec.baseline_blocks)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: handled by `enough`
-        median = np.nanmedian(previous, axis=0)
-    return np.where(enough, median, out)
+    median = _nan_median(previous)
+    return np.where(enough[row_run], median[row_run], out)
+
+
+def _nan_median(stack: np.ndarray) -> np.ndarray:
+    """`np.nanmedian(stack, axis=0)` to the bit (mean of the two middle values, computed as
+    (low + high) / 2), without its slow masked-array path for short axes."""
+    ordered = np.sort(stack, axis=0)  # NaN sorts last
+    count = np.sum(~np.isnan(stack), axis=0)
+    half = count // 2
+    low = np.where(count % 2 == 1, half, half - 1).clip(0)
+    pick = lambda i: np.take_along_axis(ordered, i[None], axis=0)[0]  # noqa: E731
+    with np.errstate(invalid="ignore"):
+        return np.where(count > 0, (pick(low) + pick(half.clip(max=len(stack) - 1))) / 2, np.nan)
 
 
 def _unchanged_run(

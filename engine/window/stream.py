@@ -113,7 +113,8 @@ class StreamWindower:
             empty = Rows(new.steps[:0], new.values[:0], new.position[:0])
             past = history if history is not None else empty
             center, scale = self.scaling.for_server(server)
-            x, idx = window_features(past, new, self.spec, center, scale, self.grid)  # type: ignore[arg-type]
+            row_center = window_centers(past, new, self.spec, center)
+            x, idx = window_features(past, new, self.spec, center, scale, self.grid, row_center)  # type: ignore[arg-type]
             keep = self.spec.history_rows
             self._history[server] = _concat_rows(past.tail(keep), new).tail(keep)
             servers.append(np.full(len(idx), server, dtype=object))
@@ -125,7 +126,7 @@ class StreamWindower:
                 )
             )
             xs.append(x)
-            centers.append(window_centers(past, new, self.spec, center)[idx])
+            centers.append(row_center[idx])
             scales.append(np.broadcast_to(scale, (len(idx), len(scale))))
         n_comp = self.spec.n_components
         return Windows(
