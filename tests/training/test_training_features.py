@@ -3,6 +3,7 @@ scales, the driver rule, value bounds, and streaming == batch with all of them o
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -28,6 +29,7 @@ from logwatch.engine.window import (
     stuck_steps,
     window_features,
 )
+from logwatch.engine.window.features import _nan_median
 
 SPEC = FeatureSpec(("A", "B"), window=6, step_seconds=10, volatility=False, stuck=True)
 
@@ -134,3 +136,16 @@ def test_the_baseline_follows_a_new_level_a_few_blocks_later_and_ignores_a_short
     assert (centers[:40] == 0).all()  # fewer than 4 complete blocks: the training center
     assert (centers[40:80] == 10).all()  # the median of the blocks ignores the fault
     assert centers[85] == 50 and (centers[90:] == 50).all()
+
+
+@pytest.mark.parametrize("blocks", [1, 2, 3, 12])
+def test_the_baseline_median_is_numpys_nanmedian_to_the_bit(blocks):
+    rng = np.random.default_rng(blocks)
+    stack = rng.normal(50, 30, size=(blocks, 4000, 3))
+    stack[rng.random(stack.shape) < 0.4] = np.nan
+    stack[:, :7] = np.nan  # rows with no block at all
+    stack[0, 7:40] = np.inf
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = np.nanmedian(stack, axis=0)
+    assert _nan_median(stack).tobytes() == want.tobytes()
