@@ -38,6 +38,8 @@ class Scorer:
     def threshold(self, value: float | None) -> None:
         if value is not None and not math.isfinite(value):
             raise UserError(f"--threshold must be a finite number, got {value}")
+        if value is not None and value <= 0:  # scores are >= 0: this would flag every entry
+            raise UserError(f"--threshold must be a positive number, got {value:g}")
         self._threshold = value
 
     def score(self, batch: Batch | pl.DataFrame) -> pl.DataFrame:
