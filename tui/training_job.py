@@ -81,10 +81,6 @@ class TrainingJob:
         if self._run is not None:
             self._run.cancel()
 
-    def discard(self) -> None:
-        """Remove the candidate bundle (not used)."""
-        shutil.rmtree(self.candidate, ignore_errors=True)
-
     def _event(self, event: dict[str, Any]) -> None:
         self.last_event = event
         self.post(TrainingEvent(self.id, event))

@@ -7,7 +7,7 @@ entries however they are requested.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 import polars as pl
@@ -41,9 +41,6 @@ class Simulator:
     @property
     def entries_per_step(self) -> int:
         return self.config.entries_per_step
-
-    def simulated_time(self, steps: float) -> datetime:
-        return self.start + timedelta(seconds=steps * self.config.frequency_seconds)
 
     def next_chunk(self, steps: int) -> pl.DataFrame:
         """The next `steps` time steps: every component of every server once per step."""

@@ -38,11 +38,6 @@ class Lines:
     def __bool__(self) -> bool:
         return bool(self.runs or self.skipped)
 
-    @property
-    def line_count(self) -> int:
-        """Lines completed by this piece, good and skipped."""
-        return sum(run.data.count(b"\n") for run in self.runs) + len(self.skipped)
-
 
 class LineSplitter:
     """Splits pieces into complete lines; numbers lines from `first_line` (1-based)."""
