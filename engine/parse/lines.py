@@ -71,7 +71,6 @@ def clean_lines(chunk: bytes, first_line: int) -> CleanLines:
     if not chunk.endswith(b"\n") and chunk:
         ends = np.append(ends, len(chunk))
     starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
-    n = len(ends)
     lengths = ends - starts
     keep = lengths > 0
     bad: list[tuple[int, str]] = []

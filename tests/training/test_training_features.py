@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
-from datetime import datetime, timedelta
 
 import numpy as np
 import polars as pl
