@@ -147,6 +147,12 @@ def parse_meta(meta: dict[str, Any], path: Path) -> Bundle:
         raise UserError(f"{where}: components, window (>= 2) and step_seconds (> 0) are required")
     if not math.isfinite(threshold):
         raise UserError(f"{where}: threshold.value must be a finite number")
+    profiles = [scaling.default_profile, *scaling.profiles.values()] if scaling.default_profile is not None else []
+    if spec.profile_bins and (not profiles or any(len(p) != spec.profile_bins for p in profiles)):
+        raise UserError(
+            f"{where}: scaling.daily_profile needs {spec.profile_bins} levels per component "
+            "(features.daily_profile_bins)"
+        )
     return Bundle(path, meta, spec, scaling, threshold, onnx_input, onnx_output)
 
 

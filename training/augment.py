@@ -26,6 +26,11 @@ CORRUPT_SHARE = 0.3
 AMPLITUDE = (0.3, 3.0)
 """Offsets and ramp heights, in robust scale units of the component (uniform)."""
 
+BURST_AMPLITUDE = (3.0, 15.0)
+"""Heights of short bursts (a few steps), in robust scale units: far outside anything
+normal, so the model learns to reconstruct the other components, and the steps after
+the burst, as if it had not happened."""
+
 
 @dataclass(frozen=True)
 class ServerRows:
@@ -35,6 +40,7 @@ class ServerRows:
     rows: Rows
     center: np.ndarray
     scale: np.ndarray
+    profile: np.ndarray | None = None
 
 
 def features(series: list[ServerRows], spec: FeatureSpec, grid: StepGrid) -> np.ndarray:
@@ -42,7 +48,7 @@ def features(series: list[ServerRows], spec: FeatureSpec, grid: StepGrid) -> np.
     out = []
     for s in series:
         empty = Rows(s.rows.steps[:0], s.rows.values[:0], s.rows.position[:0])
-        x, _ = window_features(empty, s.rows, spec, s.center, s.scale, grid)
+        x, _ = window_features(empty, s.rows, spec, s.center, s.scale, grid, profile=s.profile)
         out.append(x)
     return np.vstack(out) if out else np.zeros((0, spec.dim), np.float32)
 
@@ -52,7 +58,10 @@ def corrupted_features(
 ) -> np.ndarray:
     """`features` of a copy of the rows with faults injected (same row order and count)."""
     broken = [
-        ServerRows(s.server, Rows(s.rows.steps, inject_faults(s.rows.values, s.scale, spec.window, rng), s.rows.position), s.center, s.scale)
+        ServerRows(
+            s.server, Rows(s.rows.steps, inject_faults(s.rows.values, s.scale, spec.window, rng), s.rows.position),
+            s.center, s.scale, s.profile,
+        )
         for s in series
     ]
     return features(broken, spec, grid)
@@ -69,7 +78,7 @@ def inject_faults(values: np.ndarray, scale: np.ndarray, window: int, rng: np.ra
     starts = rng.integers(0, steps, n)
     lengths = rng.integers(1, 4 * window + 1, n)
     which = rng.integers(0, components, n)
-    kinds = rng.integers(0, 3, n)
+    kinds = rng.integers(0, 4, n)
     heights = rng.choice([-1.0, 1.0], n) * rng.uniform(*AMPLITUDE, n)
     for start, length, c, kind, height in zip(starts, lengths, which, kinds, heights):
         end = min(steps, start + length)
@@ -78,6 +87,9 @@ def inject_faults(values: np.ndarray, scale: np.ndarray, window: int, rng: np.ra
             span += height * scale[c]
         elif kind == 1:  # ramp
             span += height * scale[c] * np.arange(1, end - start + 1) / length
+        elif kind == 3:  # short burst far out
+            burst = out[start : min(steps, start + 1 + length % max(window // 2, 1)), c]
+            burst += np.sign(height) * rng.uniform(*BURST_AMPLITUDE) * scale[c]
         else:  # frozen value
             span[:] = span[0]
     return out

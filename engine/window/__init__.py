@@ -4,7 +4,14 @@ Batch API (training): `align`, `fit_scaling`, `build_windows`. Streaming (scorin
 `StreamWindower`. Both share `rows.py` and `features.py`, so there is no train/serve skew.
 """
 
-from logwatch.engine.window.build import WindowSet, align, build_windows, discover_components, fit_scaling
+from logwatch.engine.window.build import (
+    WindowSet,
+    align,
+    build_windows,
+    discover_components,
+    fit_profiles,
+    fit_scaling,
+)
 from logwatch.engine.window.features import (
     VOL_EPS,
     component_errors,
@@ -47,6 +54,7 @@ __all__ = [
     "expected_values",
     "extend_rows",
     "fit_error_scale",
+    "fit_profiles",
     "fit_scaling",
     "infer_grid",
     "infer_phase_us",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +57,36 @@ def fit_scaling(rows: dict[str, Rows], components: tuple[str, ...]) -> Scaling:
     return Scaling(tuple(components), default, servers)
 
 
+PROFILE_SMOOTHING = np.array([1.0, 2.0, 1.0]) / 4.0
+"""Neighbouring bins of a daily profile are blended: a day or two of data says little about
+one half hour, and the level should not jump between bins."""
+
+
+def fit_profiles(
+    rows: dict[str, Rows], grid: StepGrid, bins: int, n_components: int
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Daily profiles: the median of each component per time-of-day bin, (bins, C), per
+    server and pooled; a bin without data takes the overall median."""
+    def profile(steps: np.ndarray, values: np.ndarray) -> np.ndarray:
+        out = np.full((bins, n_components), np.nan)
+        day = 86_400 * 1_000_000
+        which = ((grid.step_times_us(steps) % day) * bins // day).astype(np.int64)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for b in range(bins):
+                if np.any(which == b):
+                    out[b] = np.nanmedian(values[which == b], axis=0)
+            overall = np.nanmedian(values, axis=0) if len(values) else np.zeros(n_components)
+        out = np.where(np.isnan(out), np.nan_to_num(overall, nan=0.0), out)
+        padded = np.vstack([out[-1:], out, out[:1]])
+        return sum(w * padded[i : i + bins] for i, w in enumerate(PROFILE_SMOOTHING))
+
+    servers = {s: profile(r.steps, r.values) for s, r in rows.items()}
+    steps = np.concatenate([r.steps for r in rows.values()]) if rows else np.zeros(0, np.int64)
+    values = np.vstack([r.values for r in rows.values()]) if rows else np.zeros((0, n_components))
+    return profile(steps, values), servers
+
+
 def build_windows(
     frame: pl.DataFrame, spec: FeatureSpec, scaling: Scaling, grid: StepGrid | None = None
 ) -> WindowSet:
@@ -65,7 +96,7 @@ def build_windows(
     empty = Rows(np.zeros(0, np.int64), np.zeros((0, spec.n_components)), np.zeros(0, np.int64))
     for server, r in rows.items():
         center, scale = scaling.for_server(server)
-        x, idx = window_features(empty, r, spec, center, scale, grid)
+        x, idx = window_features(empty, r, spec, center, scale, grid, profile=scaling.profile_for(server))
         servers.append(np.full(len(idx), server, dtype=object))
         steps.append(r.steps[idx])
         xs.append(x)

@@ -47,11 +47,14 @@ def window_features(
     scale: np.ndarray,
     grid: StepGrid,
     centers: np.ndarray | None = None,
+    profile: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Features (k, dim) float32 for the rows of `new` whose window is complete, and their
     indices in `new`. `history` holds the rows before `new` (at least the last W-1 of the
     segment `new` continues; older rows are ignored). `centers`: `window_centers` of the
-    same rows when the caller has them already (saves computing them twice)."""
+    same rows when the caller has them already (saves computing them twice). `profile`:
+    the server's daily profile (bins, C) when the spec has `profile_bins`: every step of a
+    window is then centred on its own expected level (`row_centers`)."""
     w = spec.window
     past = history.tail(spec.history_rows)
     values = np.vstack([past.values, new.values])
@@ -62,7 +65,11 @@ def window_features(
     n_comp = spec.n_components
     if len(ends) == 0:
         return np.zeros((0, spec.dim), np.float32), np.zeros(0, np.int64)
-    if spec.baseline_blocks:
+    if spec.profile_bins:
+        every = row_centers(steps, values, position, spec, center, daily_level(profile, grid, steps))
+        z = np.clip(np.nan_to_num((values - every) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)
+        windows = np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1]
+    elif spec.baseline_blocks:
         if centers is None:
             centers = row_centers(steps, values, position, spec, center)[len(past):]
         centers = centers[ends - len(past)]
@@ -83,19 +90,36 @@ def window_features(
     return np.hstack(parts).astype(np.float32), (ends - len(past)).astype(np.int64)
 
 
-def window_centers(history: Rows, new: Rows, spec: FeatureSpec, center: np.ndarray) -> np.ndarray:
+def window_centers(
+    history: Rows, new: Rows, spec: FeatureSpec, center: np.ndarray,
+    grid: StepGrid | None = None, profile: np.ndarray | None = None,
+) -> np.ndarray:
     """`row_centers` for the rows of `new` (what a window ending there was scaled with)."""
-    if not spec.baseline_blocks:
+    if not spec.baseline_blocks and not spec.profile_bins:
         return np.broadcast_to(center, (len(new), len(center)))
     past = history.tail(spec.history_rows)
     steps = np.concatenate([past.steps, new.steps])
     values = np.vstack([past.values, new.values])
     position = np.concatenate([past.position, new.position])
-    return row_centers(steps, values, position, spec, center)[len(past):]
+    level = daily_level(profile, grid, steps) if spec.profile_bins else None
+    return row_centers(steps, values, position, spec, center, level)[len(past):]
+
+
+def daily_level(profile: np.ndarray | None, grid: StepGrid | None, steps: np.ndarray) -> np.ndarray:
+    """The daily profile (bins, C) at each step, (n, C): linear between bin centres,
+    wrapping at midnight."""
+    if profile is None or grid is None:
+        raise ValueError("a spec with profile_bins needs the server's daily profile and the step grid")
+    bins = len(profile)
+    where = (grid.step_times_us(steps) % _DAY_US) / _DAY_US * bins - 0.5
+    left = np.floor(where).astype(np.int64)
+    frac = (where - left)[:, None]
+    return profile[left % bins] * (1.0 - frac) + profile[(left + 1) % bins] * frac
 
 
 def row_centers(
-    steps: np.ndarray, values: np.ndarray, position: np.ndarray, spec: FeatureSpec, center: np.ndarray
+    steps: np.ndarray, values: np.ndarray, position: np.ndarray, spec: FeatureSpec, center: np.ndarray,
+    level: np.ndarray | None = None,
 ) -> np.ndarray:
     """The center each row is scaled with, (rows, C).
 
@@ -106,8 +130,14 @@ def row_centers(
     or two does not move it; the training center until BASELINE_MIN_BLOCKS blocks are
     complete. Blocks are summed value by value in row order, so streaming and batch give
     the same numbers to the bit.
+
+    With `level` (the daily profile at each row, (n, C)), the baseline is taken of the
+    values minus that level, and the center is the level plus it: the daily rhythm is
+    expected, only a lasting move away from it shifts the center.
     """
     n, c = values.shape
+    if level is not None:
+        return level + row_centers(steps, values - level, position, spec, np.zeros(c))
     out = np.broadcast_to(center, (n, c)).astype(np.float64)
     if not spec.baseline_blocks or n == 0:
         return out

@@ -54,6 +54,10 @@ class FeatureSpec:
     0 keeps the fixed per-server center from training."""
     baseline_block_steps: int = 0
     """Steps per baseline block; blocks are aligned on absolute step numbers."""
+    profile_bins: int = 0
+    """With a daily profile (per server, `Scaling.profiles`) of this many bins: each step is
+    centred on its profile level plus the slow baseline of what is left (see
+    `features.row_centers`); 0: no profile."""
     bounds: tuple[float, ...] | None = None
     """Lowest and highest value of each component seen in training, `(lo_1, hi_1, lo_2, ...)`:
     a value pinned at one of them (0 % CPU, a full disk) is not counted as stuck."""
@@ -74,6 +78,8 @@ class FeatureSpec:
         rows = self.window - 1
         if self.baseline_blocks:
             rows = max(rows, (self.baseline_blocks + 1) * self.baseline_block_steps)
+            if self.profile_bins:  # every step of the window has its own baseline
+                rows += self.window - 1
         return max(rows, 1)
 
     @property
@@ -120,6 +126,8 @@ class FeatureSpec:
             out["bounds"] = [float(v) for v in self.bounds]
         if self.baseline_blocks:
             out["baseline"] = {"blocks": self.baseline_blocks, "block_steps": self.baseline_block_steps}
+        if self.profile_bins:
+            out["daily_profile_bins"] = self.profile_bins
         return out
 
     @classmethod
@@ -146,9 +154,12 @@ class FeatureSpec:
             bounds=None if bounds is None else tuple(float(v) for v in bounds),
             baseline_blocks=int(baseline.get("blocks", 0)),
             baseline_block_steps=int(baseline.get("block_steps", 0)),
+            profile_bins=int(features.get("daily_profile_bins", 0)),
         )
         if spec.baseline_blocks < 0 or (spec.baseline_blocks and spec.baseline_block_steps < 1):
             raise ValueError("features.baseline needs blocks >= 0 and block_steps >= 1")
+        if spec.profile_bins < 0:
+            raise ValueError("features.daily_profile_bins must be >= 0")
         if spec.bounds is not None and len(spec.bounds) != 2 * spec.n_components:
             raise ValueError("features.bounds needs a lowest and a highest value per component")
         if spec.error_scale is not None and (
@@ -166,9 +177,16 @@ class Scaling:
     components: tuple[str, ...]
     default: tuple[np.ndarray, np.ndarray]
     servers: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    default_profile: np.ndarray | None = None
+    """Daily profile (bins, C): the typical level by time of day, pooled over servers."""
+    profiles: dict[str, np.ndarray] = field(default_factory=dict)
 
     def for_server(self, server: str) -> tuple[np.ndarray, np.ndarray]:
         return self.servers.get(server, self.default)
+
+    def profile_for(self, server: str) -> np.ndarray | None:
+        """The server's daily profile; a server never seen gets the pooled one."""
+        return self.profiles.get(server, self.default_profile)
 
     def to_json(self) -> dict[str, Any]:
         def pack(pair: tuple[np.ndarray, np.ndarray]) -> dict[str, dict[str, float]]:
@@ -178,11 +196,20 @@ class Scaling:
                 for i, c in enumerate(self.components)
             }
 
-        return {
+        out: dict[str, Any] = {
             "method": "median_iqr",
             "default": pack(self.default),
             "servers": {s: pack(p) for s, p in sorted(self.servers.items())},
         }
+        if self.default_profile is not None:
+            def columns(profile: np.ndarray) -> dict[str, list[float]]:
+                return {c: [float(v) for v in profile[:, i]] for i, c in enumerate(self.components)}
+
+            out["daily_profile"] = {
+                "default": columns(self.default_profile),
+                "servers": {s: columns(p) for s, p in sorted(self.profiles.items())},
+            }
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any], components: list[str]) -> Scaling:
@@ -194,7 +221,20 @@ class Scaling:
             return center, scale
 
         servers = {s: unpack(e) for s, e in data.get("servers", {}).items()}
-        return cls(tuple(components), unpack(data["default"]), servers)
+        profiles = data.get("daily_profile")
+        if profiles is None:
+            return cls(tuple(components), unpack(data["default"]), servers)
+
+        def profile(entry: dict[str, list[float]]) -> np.ndarray:
+            out = np.array([[float(v) for v in entry[c]] for c in components]).T
+            if out.ndim != 2 or len(out) == 0 or not np.isfinite(out).all():
+                raise ValueError("daily_profile needs the same number of finite levels per component")
+            return out
+
+        return cls(
+            tuple(components), unpack(data["default"]), servers, profile(profiles["default"]),
+            {s: profile(e) for s, e in profiles.get("servers", {}).items()},
+        )
 
 
 def robust_center_scale(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -113,8 +113,9 @@ class StreamWindower:
             empty = Rows(new.steps[:0], new.values[:0], new.position[:0])
             past = history if history is not None else empty
             center, scale = self.scaling.for_server(server)
-            row_center = window_centers(past, new, self.spec, center)
-            x, idx = window_features(past, new, self.spec, center, scale, self.grid, row_center)  # type: ignore[arg-type]
+            profile = self.scaling.profile_for(server)
+            row_center = window_centers(past, new, self.spec, center, self.grid, profile)
+            x, idx = window_features(past, new, self.spec, center, scale, self.grid, row_center, profile)  # type: ignore[arg-type]
             keep = self.spec.history_rows
             self._history[server] = _concat_rows(past.tail(keep), new).tail(keep)
             servers.append(np.full(len(idx), server, dtype=object))

@@ -84,6 +84,7 @@ def _copy(bundle, tmp_path):
     ("missing_key", "missing key 'scaling'"),
     ("wrong_dim", "model takes"),
     ("not_onnx", "cannot load the model"),
+    ("no_profile", "scaling.daily_profile needs 48 levels per component"),
 ])
 def test_broken_bundles_give_one_line_errors(tiny_bundle, tmp_path, damage, message):
     folder = _copy(tiny_bundle, tmp_path)
@@ -100,9 +101,12 @@ def test_broken_bundles_give_one_line_errors(tiny_bundle, tmp_path, damage, mess
         del meta["scaling"]
     elif damage == "wrong_dim":
         meta["window"] = meta["window"] + 1
+    elif damage == "no_profile":
+        meta["features"]["daily_profile_bins"] = 48
+        meta["scaling"].pop("daily_profile", None)
     elif damage == "not_onnx":
         (folder / "model.onnx").write_bytes(b"definitely not onnx")
-    if damage in ("new_version", "missing_key", "wrong_dim"):
+    if damage in ("new_version", "missing_key", "wrong_dim", "no_profile"):
         (folder / "model.json").write_text(json.dumps(meta))
     with pytest.raises(UserError) as caught:
         make_detector("autoencoder", folder)

@@ -22,13 +22,14 @@ from logwatch.engine.window import (
     component_errors,
     discover_components,
     fit_error_scale,
+    fit_profiles,
     fit_scaling,
     row_centers,
     stuck_feature,
     stuck_steps,
     window_features,
 )
-from logwatch.engine.window.features import _nan_median
+from logwatch.engine.window.features import _nan_median, daily_level
 
 SPEC = FeatureSpec(("A", "B"), window=6, step_seconds=10, volatility=False, stuck=True)
 
@@ -101,17 +102,22 @@ def test_old_feature_json_keeps_its_meaning():
     assert spec.volatility and not spec.stuck and spec.error_scale is None and spec.driver_ratio is None
 
 
-@pytest.mark.parametrize("baseline", [0, 4], ids=["fixed-center", "baseline"])
-def test_streaming_equals_batch_with_the_training_spec(tmp_path, baseline):
+@pytest.mark.parametrize(
+    ("baseline", "bins"), [(0, 0), (4, 0), (4, 24)], ids=["fixed-center", "baseline", "daily-profile"]
+)
+def test_streaming_equals_batch_with_the_training_spec(tmp_path, baseline, bins):
     log = write_log(tmp_path / "log.jsonl", steps=600, seed=5)
     frame = pl.concat([b.frame for b in read_batches(log)])
     keep = np.random.default_rng(1).random(frame.height) > 0.03  # holes: carried-forward values
     frame = frame.filter(pl.Series(keep))
     spec = FeatureSpec(discover_components(frame), window=8, step_seconds=10, volatility=False,
                        stuck=True, driver_ratio=0.5, bounds=(0.0, 100.0) * 3,
-                       baseline_blocks=baseline, baseline_block_steps=25)
+                       baseline_blocks=baseline, baseline_block_steps=25, profile_bins=bins)
     grid, rows = align(frame, spec)
     scaling = fit_scaling(rows, spec.components)
+    if bins:
+        default, profiles = fit_profiles(rows, grid, bins, spec.n_components)
+        scaling = replace(scaling, default_profile=default, profiles=profiles)
     whole = build_windows(frame, spec, scaling, grid)
     windower = StreamWindower(spec, scaling, grid)
     outs = [windower.push(frame.slice(i, 333)) for i in range(0, frame.height, 333)] + [windower.flush()]
@@ -135,6 +141,37 @@ def test_the_baseline_follows_a_new_level_a_few_blocks_later_and_ignores_a_short
     assert (centers[:40] == 0).all()  # fewer than 4 complete blocks: the training center
     assert (centers[40:80] == 10).all()  # the median of the blocks ignores the fault
     assert centers[85] == 50 and (centers[90:] == 50).all()
+
+
+def test_the_daily_profile_centres_the_daily_rhythm_and_the_baseline_follows_what_is_left():
+    day = 8640  # 10 s steps
+    steps = np.arange(3 * day)
+    rhythm = 30 + 20 * np.sin(2 * np.pi * steps / day)
+    grid = StepGrid(10_000_000)
+    spec = FeatureSpec(("A",), window=4, step_seconds=10, volatility=False, baseline_blocks=6,
+                       baseline_block_steps=180, profile_bins=48)
+    rows = {"s": Rows(steps[:day], rhythm[:day, None], steps[:day])}
+    _, servers = fit_profiles(rows, grid, 48, 1)
+    later = rhythm[:, None] + np.where(steps >= 2 * day, 15.0, 0.0)[:, None]  # a new level on day 3
+    level = daily_level(servers["s"], grid, steps)
+    centers = row_centers(steps, later, steps, spec, np.array([0.0]), level)[:, 0]
+    day2 = slice(day + 2000, 2 * day)
+    assert np.abs(later[day2, 0] - centers[day2]).max() < 0.5  # the rhythm is expected
+    assert np.abs(later[day2, 0] - 30).max() > 15  # (while a fixed centre would be far off)
+    shifted = later[2 * day + 4 * 180 : 3 * day, 0] - centers[2 * day + 4 * 180 :]
+    assert np.abs(shifted).max() < 0.5  # four blocks into the new level: it is the baseline
+    assert np.abs(later[2 * day + 10, 0] - centers[2 * day + 10] - 15) < 0.5  # at first: off by 15
+
+
+def test_a_daily_profile_survives_model_json_and_a_missing_one_is_refused(tmp_path):
+    from logwatch.engine.window import Scaling
+
+    profile = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    scaling = Scaling(("A", "B"), (np.zeros(2), np.ones(2)), {}, profile, {"s": profile + 1})
+    back = Scaling.from_json(scaling.to_json(), ["A", "B"])
+    assert np.array_equal(back.profile_for("s"), profile + 1)
+    assert np.array_equal(back.profile_for("never seen"), profile)
+    assert Scaling.from_json(replace(scaling, default_profile=None).to_json(), ["A", "B"]).default_profile is None
 
 
 @pytest.mark.parametrize("blocks", [1, 2, 3, 12])

@@ -31,9 +31,11 @@ class FitConfig:
 
     hidden: int = 128
     """Units in the layer on each side of the bottleneck."""
-    bottleneck: int = 2
-    """Units in the narrowest layer: so narrow that one component cannot move alone,
-    which is what makes a broken relation between components show up as error."""
+    bottleneck: int = 4
+    """Units in the narrowest layer: narrow enough that one component cannot move alone,
+    which is what makes a broken relation between components show up as error. (2 was too
+    narrow for the load, a component's own slow wander and the time of day together: its
+    errors stayed biased for minutes, and level shifts and drifts hid in them.)"""
     epochs: int = 40
     """Upper bound; early stopping usually ends sooner."""
     patience: int = 6
