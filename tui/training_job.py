@@ -66,6 +66,8 @@ class TrainingJob:
                 self._run.cancel()
             result = self._run.run(self._event)
             if result.bundle is None:
+                # Cancelled just as the child finished: its bundle must not outlive the job.
+                shutil.rmtree(self.candidate, ignore_errors=True)
                 self.post(TrainingEnded(self.id, None, result.error, cancelled=result.cancelled))
                 return
             scorer, info = scorer_from_bundle(result.bundle)
