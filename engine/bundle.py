@@ -153,6 +153,8 @@ def parse_meta(meta: dict[str, Any], path: Path) -> Bundle:
             f"{where}: scaling.daily_profile needs {spec.profile_bins} levels per component "
             "(features.daily_profile_bins)"
         )
+    if spec.adaptive_scale and scaling.default_noise is None:
+        raise UserError(f"{where}: features.adaptive_scale needs scaling.noise (the training noise levels)")
     return Bundle(path, meta, spec, scaling, threshold, onnx_input, onnx_output)
 
 

@@ -41,6 +41,7 @@ class ServerRows:
     center: np.ndarray
     scale: np.ndarray
     profile: np.ndarray | None = None
+    noise: np.ndarray | None = None
 
 
 def features(series: list[ServerRows], spec: FeatureSpec, grid: StepGrid) -> np.ndarray:
@@ -48,7 +49,7 @@ def features(series: list[ServerRows], spec: FeatureSpec, grid: StepGrid) -> np.
     out = []
     for s in series:
         empty = Rows(s.rows.steps[:0], s.rows.values[:0], s.rows.position[:0])
-        x, _ = window_features(empty, s.rows, spec, s.center, s.scale, grid, profile=s.profile)
+        x, _ = window_features(empty, s.rows, spec, s.center, s.scale, grid, profile=s.profile, noise=s.noise)
         out.append(x)
     return np.vstack(out) if out else np.zeros((0, spec.dim), np.float32)
 
@@ -60,7 +61,7 @@ def corrupted_features(
     broken = [
         ServerRows(
             s.server, Rows(s.rows.steps, inject_faults(s.rows.values, s.scale, spec.window, rng), s.rows.position),
-            s.center, s.scale, s.profile,
+            s.center, s.scale, s.profile, s.noise,
         )
         for s in series
     ]

@@ -26,11 +26,15 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         choices=("keras", "sklearn"),
         help="keras (TensorFlow) or sklearn; default keras when TensorFlow is installed",
     )
-    parser.add_argument("--window", type=_positive_int, metavar="W", help="time steps per window (default: the engine's, 12)")
+    parser.add_argument("--window", type=_positive_int, metavar="W", help="time steps per window (default: the engine's, 16)")
     parser.add_argument("--epochs", type=_positive_int, default=defaults.epochs, metavar="N", help=f"most epochs (early stopping usually ends sooner; default {defaults.epochs})")
     parser.add_argument("--bottleneck", type=_positive_int, default=defaults.bottleneck, metavar="K", help=f"units in the narrowest layer (default {defaults.bottleneck})")
     parser.add_argument("--seed", type=int, default=defaults.seed, metavar="S", help="random seed for a reproducible run (default 0)")
     parser.add_argument("--target-far", type=_rate, default=DEFAULT_TARGET_FAR, metavar="R", help=f"target false-alarm rate: share of normal entries flagged (default {DEFAULT_TARGET_FAR})")
+    parser.add_argument(
+        "--adaptive-scale", action="store_true",
+        help="widen the scale when a metric's noise grows after training (fewer false alarms, fewer detections)",
+    )
     parser.add_argument("--max-entries", type=_positive_int, default=DEFAULT_MAX_ENTRIES, metavar="N", help=f"sample larger logs down to N entries (default {DEFAULT_MAX_ENTRIES})")
     parser.add_argument("--progress", choices=("jsonl",), help="jsonl: one JSON event per line on stdout (for the TUI)")
     return parser

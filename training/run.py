@@ -29,6 +29,7 @@ def options_from_args(args: argparse.Namespace):
         out=Path(args.out) if args.out else None,
         backend=args.backend,
         window=args.window,
+        adaptive_scale=args.adaptive_scale,
         target_far=args.target_far,
         max_entries=args.max_entries,
         fit=FitConfig(

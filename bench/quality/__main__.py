@@ -1,4 +1,5 @@
-"""`python -m bench.quality [--only generated|nab] [--backend B] [--target-far R]`: prints
+"""`python -m bench.quality [--only generated|nab] [--backend B] [--target-far R]
+[--train-days D] [--eval-days D] [--adaptive-scale]`: prints
 Markdown tables (they go into the README) with measured numbers."""
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ def main() -> int:
     parser.add_argument("--backend", choices=("keras", "sklearn"))
     parser.add_argument("--target-far", type=float, default=DEFAULT_TARGET_FAR)
     parser.add_argument("--nab-target-far", type=float, default=None, help="default: --target-far")
-    parser.add_argument("--train-days", type=float, default=1.0)
-    parser.add_argument("--eval-days", type=float, default=1.0)
+    parser.add_argument("--train-days", type=float, default=7.0)
+    parser.add_argument("--eval-days", type=float, default=3.0)
+    parser.add_argument("--adaptive-scale", action="store_true", help="train the NAB models with --adaptive-scale")
     args = parser.parse_args()
     if args.only in (None, "generated"):
         from bench.quality import generated
@@ -32,7 +34,8 @@ def main() -> int:
 
         target = args.nab_target_far or args.target_far
         print("\n### Real data (NAB AWS)\n")
-        print(nab.markdown(nab.run(backend=args.backend, target_far=target), target), flush=True)
+        results = nab.run(backend=args.backend, target_far=target, adaptive_scale=args.adaptive_scale)
+        print(nab.markdown(results, target), flush=True)
     return 0
 
 

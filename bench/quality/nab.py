@@ -58,11 +58,13 @@ def _window_hits(scored: pl.DataFrame, windows: list[tuple[str, str]]) -> int:
     return hits
 
 
-def evaluate_file(nab: NabFile, folder: Path, *, backend: str | None, target_far: float) -> FileResult:
+def evaluate_file(
+    nab: NabFile, folder: Path, *, backend: str | None, target_far: float, adaptive_scale: bool = False
+) -> FileResult:
     head = folder / nab.name  # same file name: the engine names the server after it
     nab.train.select("timestamp", "value").write_csv(head, datetime_format="%Y-%m-%d %H:%M:%S")
     model = folder / f"model-{Path(nab.name).stem}"
-    train_quietly(head, model, backend=backend, target_far=target_far)
+    train_quietly(head, model, backend=backend, target_far=target_far, adaptive_scale=adaptive_scale)
     from logwatch.engine.detect.autoencoder import AutoencoderDetector
 
     scored = _scored(Scorer(AutoencoderDetector(load_bundle(model))), nab.train, nab.test)
@@ -76,9 +78,14 @@ def evaluate_file(nab: NabFile, folder: Path, *, backend: str | None, target_far
     )
 
 
-def run(*, backend: str | None, target_far: float, folder: Path = NAB_FOLDER) -> list[FileResult]:
+def run(
+    *, backend: str | None, target_far: float, adaptive_scale: bool = False, folder: Path = NAB_FOLDER
+) -> list[FileResult]:
     with tempfile.TemporaryDirectory() as tmp:
-        return [evaluate_file(f, Path(tmp), backend=backend, target_far=target_far) for f in nab_files(folder)]
+        return [
+            evaluate_file(f, Path(tmp), backend=backend, target_far=target_far, adaptive_scale=adaptive_scale)
+            for f in nab_files(folder)
+        ]
 
 
 def markdown(results: list[FileResult], target_far: float) -> str:

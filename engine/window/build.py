@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from logwatch.engine.window.features import window_features
+from logwatch.engine.window.features import step_changes, window_features
 from logwatch.engine.window.grid import StepGrid, infer_grid
 from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
 from logwatch.engine.window.spec import FeatureSpec, Scaling, robust_center_scale
@@ -87,6 +87,32 @@ def fit_profiles(
     return profile(steps, values), servers
 
 
+def fit_noise(rows: dict[str, Rows], spec: FeatureSpec) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Typical step-to-step change per component, (C,), per server and pooled: the median
+    over baseline blocks of their mean `step_changes` (what `row_scales` compares with),
+    floored at a thousandth of the robust scale so a flat training series stays finite."""
+    def block_means(r: Rows) -> np.ndarray:
+        changes = step_changes(r.values, r.position)
+        _, inverse = np.unique(r.steps // max(spec.baseline_block_steps, 1), return_inverse=True)
+        known = ~np.isnan(changes)
+        sums = np.zeros((inverse.max(initial=-1) + 1, changes.shape[1]))
+        counts = np.zeros_like(sums)
+        np.add.at(sums, inverse, np.where(known, changes, 0.0))
+        np.add.at(counts, inverse, known)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(counts > 0, sums / counts, np.nan)
+
+    def noise(group: list[Rows]) -> np.ndarray:
+        means = np.vstack([block_means(r) for r in group] or [np.full((1, spec.n_components), np.nan)])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            typical = np.nanmedian(means, axis=0)
+        values = np.vstack([r.values for r in group]) if group else np.zeros((0, spec.n_components))
+        return np.maximum(np.nan_to_num(typical, nan=0.0), 1e-3 * robust_center_scale(values)[1])
+
+    return noise(list(rows.values())), {s: noise([r]) for s, r in rows.items()}
+
+
 def build_windows(
     frame: pl.DataFrame, spec: FeatureSpec, scaling: Scaling, grid: StepGrid | None = None
 ) -> WindowSet:
@@ -96,7 +122,9 @@ def build_windows(
     empty = Rows(np.zeros(0, np.int64), np.zeros((0, spec.n_components)), np.zeros(0, np.int64))
     for server, r in rows.items():
         center, scale = scaling.for_server(server)
-        x, idx = window_features(empty, r, spec, center, scale, grid, profile=scaling.profile_for(server))
+        x, idx = window_features(
+            empty, r, spec, center, scale, grid, profile=scaling.profile_for(server), noise=scaling.noise_for(server)
+        )
         servers.append(np.full(len(idx), server, dtype=object))
         steps.append(r.steps[idx])
         xs.append(x)

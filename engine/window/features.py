@@ -48,13 +48,16 @@ def window_features(
     grid: StepGrid,
     centers: np.ndarray | None = None,
     profile: np.ndarray | None = None,
+    noise: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Features (k, dim) float32 for the rows of `new` whose window is complete, and their
     indices in `new`. `history` holds the rows before `new` (at least the last W-1 of the
     segment `new` continues; older rows are ignored). `centers`: `window_centers` of the
     same rows when the caller has them already (saves computing them twice). `profile`:
     the server's daily profile (bins, C) when the spec has `profile_bins`: every step of a
-    window is then centred on its own expected level (`row_centers`)."""
+    window is then centred on its own expected level (`row_centers`). `noise`: the server's
+    typical step-to-step change in training, when the spec has `adaptive_scale`
+    (`row_scales`)."""
     w = spec.window
     past = history.tail(spec.history_rows)
     values = np.vstack([past.values, new.values])
@@ -67,14 +70,16 @@ def window_features(
         return np.zeros((0, spec.dim), np.float32), np.zeros(0, np.int64)
     if spec.profile_bins:
         every = row_centers(steps, values, position, spec, center, daily_level(profile, grid, steps))
-        z = np.clip(np.nan_to_num((values - every) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)
+        spread = row_scales(steps, values, position, spec, scale, noise)
+        z = np.clip(np.nan_to_num((values - every) / spread, nan=0.0), -Z_LIMIT, Z_LIMIT)
         windows = np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1]
     elif spec.baseline_blocks:
         if centers is None:
             centers = row_centers(steps, values, position, spec, center)[len(past):]
         centers = centers[ends - len(past)]
+        spread = row_scales(steps, values, position, spec, scale, noise)[ends]
         raw = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)[ends - w + 1]
-        windows = np.clip(np.nan_to_num((raw - centers[:, :, None]) / scale[:, None], nan=0.0), -Z_LIMIT, Z_LIMIT)
+        windows = np.clip(np.nan_to_num((raw - centers[:, :, None]) / spread[:, :, None], nan=0.0), -Z_LIMIT, Z_LIMIT)
         z = np.clip(np.nan_to_num((values - center) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)  # volatility
     else:
         z = np.clip(np.nan_to_num((values - center) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)
@@ -103,6 +108,19 @@ def window_centers(
     position = np.concatenate([past.position, new.position])
     level = daily_level(profile, grid, steps) if spec.profile_bins else None
     return row_centers(steps, values, position, spec, center, level)[len(past):]
+
+
+def window_scales(
+    history: Rows, new: Rows, spec: FeatureSpec, scale: np.ndarray, noise: np.ndarray | None = None
+) -> np.ndarray:
+    """`row_scales` for the rows of `new` (what a window ending there was scaled with)."""
+    if not spec.adaptive_scale or noise is None:
+        return np.broadcast_to(scale, (len(new), len(scale)))
+    past = history.tail(spec.history_rows)
+    steps = np.concatenate([past.steps, new.steps])
+    values = np.vstack([past.values, new.values])
+    position = np.concatenate([past.position, new.position])
+    return row_scales(steps, values, position, spec, scale, noise)[len(past):]
 
 
 def daily_level(profile: np.ndarray | None, grid: StepGrid | None, steps: np.ndarray) -> np.ndarray:
@@ -141,6 +159,48 @@ def row_centers(
     out = np.broadcast_to(center, (n, c)).astype(np.float64)
     if not spec.baseline_blocks or n == 0:
         return out
+    median = _previous_blocks_median(steps, values, position, spec)
+    return np.where(np.isnan(median), out, median)
+
+
+def row_scales(
+    steps: np.ndarray, values: np.ndarray, position: np.ndarray, spec: FeatureSpec, scale: np.ndarray,
+    noise: np.ndarray | None,
+) -> np.ndarray:
+    """The scale each row is scaled with, (rows, C).
+
+    The training scale, widened when the typical step-to-step change over the previous
+    blocks (the median of their mean `step_changes`, as for `row_centers`) exceeds
+    `noise`, the typical change in training: a metric whose noise grew with a new
+    regime is judged by its new noise once the baseline has followed it, instead of
+    alarming on every wiggle. Never narrower than the training scale.
+    """
+    n, c = values.shape
+    out = np.broadcast_to(scale, (n, c)).astype(np.float64)
+    if noise is None or not spec.adaptive_scale or not spec.baseline_blocks or n == 0:
+        return out
+    recent = _previous_blocks_median(steps, step_changes(values, position), position, spec)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(np.isnan(recent), 1.0, np.maximum(recent / noise, 1.0))
+    return out * factor
+
+
+def step_changes(values: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """|value - the previous row's value| inside a segment, (rows, C); NaN on a segment's
+    first row."""
+    out = np.full(values.shape, np.nan)
+    if len(values) > 1:
+        follows = (position[1:] == position[:-1] + 1)[:, None]
+        out[1:] = np.where(follows, np.abs(values[1:] - values[:-1]), np.nan)
+    return out
+
+
+def _previous_blocks_median(
+    steps: np.ndarray, values: np.ndarray, position: np.ndarray, spec: FeatureSpec
+) -> np.ndarray:
+    """Per row, the median of the means of the previous `baseline_blocks` complete blocks of
+    its segment, (rows, C); NaN until BASELINE_MIN_BLOCKS of them exist."""
+    n, c = values.shape
     size = spec.baseline_block_steps
     block = steps // size
     first_block = -((steps - position) // -size)  # first block wholly inside the segment
@@ -165,7 +225,7 @@ def row_centers(
         previous[back - 1] = np.where(found[:, None], means[at], np.nan)
     enough = np.sum(~np.isnan(previous), axis=0) >= min(BASELINE_MIN_BLOCKS, spec.baseline_blocks)
     median = _nan_median(previous)
-    return np.where(enough[row_run], median[row_run], out)
+    return np.where(enough, median, np.nan)[row_run]
 
 
 def _nan_median(stack: np.ndarray) -> np.ndarray:

@@ -6,13 +6,13 @@ Both are stored in model.json (keys `components`, `window`, `step_seconds`, `fea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 FEATURES_VERSION = 1
-DEFAULT_WINDOW = 12
+DEFAULT_WINDOW = 16
 DEFAULT_MAX_GAP_STEPS = 5
 
 
@@ -54,6 +54,9 @@ class FeatureSpec:
     0 keeps the fixed per-server center from training."""
     baseline_block_steps: int = 0
     """Steps per baseline block; blocks are aligned on absolute step numbers."""
+    adaptive_scale: bool = False
+    """With a baseline and a training noise level (`Scaling.noises`): the scale widens when
+    the recent step-to-step change exceeds training's (see `features.row_scales`)."""
     profile_bins: int = 0
     """With a daily profile (per server, `Scaling.profiles`) of this many bins: each step is
     centred on its profile level plus the slow baseline of what is left (see
@@ -128,6 +131,8 @@ class FeatureSpec:
             out["baseline"] = {"blocks": self.baseline_blocks, "block_steps": self.baseline_block_steps}
         if self.profile_bins:
             out["daily_profile_bins"] = self.profile_bins
+        if self.adaptive_scale:
+            out["adaptive_scale"] = True
         return out
 
     @classmethod
@@ -155,6 +160,7 @@ class FeatureSpec:
             baseline_blocks=int(baseline.get("blocks", 0)),
             baseline_block_steps=int(baseline.get("block_steps", 0)),
             profile_bins=int(features.get("daily_profile_bins", 0)),
+            adaptive_scale=bool(features.get("adaptive_scale", False)),
         )
         if spec.baseline_blocks < 0 or (spec.baseline_blocks and spec.baseline_block_steps < 1):
             raise ValueError("features.baseline needs blocks >= 0 and block_steps >= 1")
@@ -180,6 +186,9 @@ class Scaling:
     default_profile: np.ndarray | None = None
     """Daily profile (bins, C): the typical level by time of day, pooled over servers."""
     profiles: dict[str, np.ndarray] = field(default_factory=dict)
+    default_noise: np.ndarray | None = None
+    """Typical step-to-step change (C,) in training, pooled over servers."""
+    noises: dict[str, np.ndarray] = field(default_factory=dict)
 
     def for_server(self, server: str) -> tuple[np.ndarray, np.ndarray]:
         return self.servers.get(server, self.default)
@@ -187,6 +196,10 @@ class Scaling:
     def profile_for(self, server: str) -> np.ndarray | None:
         """The server's daily profile; a server never seen gets the pooled one."""
         return self.profiles.get(server, self.default_profile)
+
+    def noise_for(self, server: str) -> np.ndarray | None:
+        """The server's typical step-to-step change in training; a new server gets the pooled one."""
+        return self.noises.get(server, self.default_noise)
 
     def to_json(self) -> dict[str, Any]:
         def pack(pair: tuple[np.ndarray, np.ndarray]) -> dict[str, dict[str, float]]:
@@ -209,6 +222,14 @@ class Scaling:
                 "default": columns(self.default_profile),
                 "servers": {s: columns(p) for s, p in sorted(self.profiles.items())},
             }
+        if self.default_noise is not None:
+            def levels(noise: np.ndarray) -> dict[str, float]:
+                return {c: float(noise[i]) for i, c in enumerate(self.components)}
+
+            out["noise"] = {
+                "default": levels(self.default_noise),
+                "servers": {s: levels(n) for s, n in sorted(self.noises.items())},
+            }
         return out
 
     @classmethod
@@ -221,9 +242,22 @@ class Scaling:
             return center, scale
 
         servers = {s: unpack(e) for s, e in data.get("servers", {}).items()}
+        out = cls(tuple(components), unpack(data["default"]), servers)
+        noise = data.get("noise")
+        if noise is not None:
+            def level(entry: dict[str, float]) -> np.ndarray:
+                values = np.array([float(entry[c]) for c in components])
+                if not (np.isfinite(values).all() and (values > 0).all()):
+                    raise ValueError("noise levels must be finite and positive")
+                return values
+
+            out = replace(
+                out, default_noise=level(noise["default"]),
+                noises={s: level(e) for s, e in noise.get("servers", {}).items()},
+            )
         profiles = data.get("daily_profile")
         if profiles is None:
-            return cls(tuple(components), unpack(data["default"]), servers)
+            return out
 
         def profile(entry: dict[str, list[float]]) -> np.ndarray:
             out = np.array([[float(v) for v in entry[c]] for c in components]).T
@@ -231,9 +265,9 @@ class Scaling:
                 raise ValueError("daily_profile needs the same number of finite levels per component")
             return out
 
-        return cls(
-            tuple(components), unpack(data["default"]), servers, profile(profiles["default"]),
-            {s: profile(e) for s, e in profiles.get("servers", {}).items()},
+        return replace(
+            out, default_profile=profile(profiles["default"]),
+            profiles={s: profile(e) for s, e in profiles.get("servers", {}).items()},
         )
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from logwatch.engine.batch import empty_frame
-from logwatch.engine.window.features import window_centers, window_features
+from logwatch.engine.window.features import window_centers, window_features, window_scales
 from logwatch.engine.window.grid import StepGrid, infer_grid
 from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
 from logwatch.engine.window.spec import FeatureSpec, Scaling
@@ -113,9 +113,10 @@ class StreamWindower:
             empty = Rows(new.steps[:0], new.values[:0], new.position[:0])
             past = history if history is not None else empty
             center, scale = self.scaling.for_server(server)
-            profile = self.scaling.profile_for(server)
+            profile, noise = self.scaling.profile_for(server), self.scaling.noise_for(server)
             row_center = window_centers(past, new, self.spec, center, self.grid, profile)
-            x, idx = window_features(past, new, self.spec, center, scale, self.grid, row_center, profile)  # type: ignore[arg-type]
+            row_scale = window_scales(past, new, self.spec, scale, noise)
+            x, idx = window_features(past, new, self.spec, center, scale, self.grid, row_center, profile, noise)  # type: ignore[arg-type]
             keep = self.spec.history_rows
             self._history[server] = _concat_rows(past.tail(keep), new).tail(keep)
             servers.append(np.full(len(idx), server, dtype=object))
@@ -128,7 +129,7 @@ class StreamWindower:
             )
             xs.append(x)
             centers.append(row_center[idx])
-            scales.append(np.broadcast_to(scale, (len(idx), len(scale))))
+            scales.append(row_scale[idx])
         n_comp = self.spec.n_components
         return Windows(
             ready,

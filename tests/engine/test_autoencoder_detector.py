@@ -85,6 +85,7 @@ def _copy(bundle, tmp_path):
     ("wrong_dim", "model takes"),
     ("not_onnx", "cannot load the model"),
     ("no_profile", "scaling.daily_profile needs 48 levels per component"),
+    ("no_noise", "features.adaptive_scale needs scaling.noise"),
 ])
 def test_broken_bundles_give_one_line_errors(tiny_bundle, tmp_path, damage, message):
     folder = _copy(tiny_bundle, tmp_path)
@@ -104,9 +105,12 @@ def test_broken_bundles_give_one_line_errors(tiny_bundle, tmp_path, damage, mess
     elif damage == "no_profile":
         meta["features"]["daily_profile_bins"] = 48
         meta["scaling"].pop("daily_profile", None)
+    elif damage == "no_noise":
+        meta["features"]["adaptive_scale"] = True
+        meta["scaling"].pop("noise", None)
     elif damage == "not_onnx":
         (folder / "model.onnx").write_bytes(b"definitely not onnx")
-    if damage in ("new_version", "missing_key", "wrong_dim", "no_profile"):
+    if damage in ("new_version", "missing_key", "wrong_dim", "no_profile", "no_noise"):
         (folder / "model.json").write_text(json.dumps(meta))
     with pytest.raises(UserError) as caught:
         make_detector("autoencoder", folder)

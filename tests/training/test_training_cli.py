@@ -160,3 +160,15 @@ def test_keras_backend_writes_the_same_bundle_format_and_the_engine_scores_with_
     scorer = Scorer(make_detector("autoencoder", out))
     scored = pl.concat([scorer.score(b) for b in read_batches(unseen_log)] + [scorer.flush()])
     assert scored.height == 18_000 and scored["score"].drop_nulls().len() > 17_000
+
+
+def test_adaptive_scale_is_recorded_in_the_bundle_and_the_engine_scores_with_it(small_log, unseen_log, tmp_path):
+    out = tmp_path / "adaptive"
+    result = run_training(str(small_log), "--out", str(out), *FAST, "--adaptive-scale")
+    assert result.returncode == 0, result.stderr
+    bundle = load_bundle(out)
+    assert bundle.spec.adaptive_scale and set(bundle.meta["scaling"]["noise"]["servers"]) == set(bundle.scaling.servers)
+    assert (bundle.scaling.default_noise > 0).all()
+    scorer = Scorer(make_detector("autoencoder", out))
+    scored = pl.concat([scorer.score(batch) for batch in read_batches(unseen_log)] + [scorer.flush()])
+    assert scored["score"].drop_nulls().len() > 17_000

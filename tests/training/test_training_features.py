@@ -22,9 +22,11 @@ from logwatch.engine.window import (
     component_errors,
     discover_components,
     fit_error_scale,
+    fit_noise,
     fit_profiles,
     fit_scaling,
     row_centers,
+    row_scales,
     stuck_feature,
     stuck_steps,
     window_features,
@@ -103,21 +105,27 @@ def test_old_feature_json_keeps_its_meaning():
 
 
 @pytest.mark.parametrize(
-    ("baseline", "bins"), [(0, 0), (4, 0), (4, 24)], ids=["fixed-center", "baseline", "daily-profile"]
+    ("baseline", "bins", "adaptive"),
+    [(0, 0, False), (4, 0, False), (4, 24, False), (4, 0, True), (4, 24, True)],
+    ids=["fixed-center", "baseline", "daily-profile", "adaptive-scale", "profile-and-adaptive-scale"],
 )
-def test_streaming_equals_batch_with_the_training_spec(tmp_path, baseline, bins):
+def test_streaming_equals_batch_with_the_training_spec(tmp_path, baseline, bins, adaptive):
     log = write_log(tmp_path / "log.jsonl", steps=600, seed=5)
     frame = pl.concat([b.frame for b in read_batches(log)])
     keep = np.random.default_rng(1).random(frame.height) > 0.03  # holes: carried-forward values
     frame = frame.filter(pl.Series(keep))
     spec = FeatureSpec(discover_components(frame), window=8, step_seconds=10, volatility=False,
                        stuck=True, driver_ratio=0.5, bounds=(0.0, 100.0) * 3,
-                       baseline_blocks=baseline, baseline_block_steps=25, profile_bins=bins)
+                       baseline_blocks=baseline, baseline_block_steps=25, profile_bins=bins,
+                       adaptive_scale=adaptive)
     grid, rows = align(frame, spec)
     scaling = fit_scaling(rows, spec.components)
     if bins:
         default, profiles = fit_profiles(rows, grid, bins, spec.n_components)
         scaling = replace(scaling, default_profile=default, profiles=profiles)
+    if adaptive:
+        default, noises = fit_noise(rows, spec)
+        scaling = replace(scaling, default_noise=default / 3, noises={s: n / 3 for s, n in noises.items()})
     whole = build_windows(frame, spec, scaling, grid)
     windower = StreamWindower(spec, scaling, grid)
     outs = [windower.push(frame.slice(i, 333)) for i in range(0, frame.height, 333)] + [windower.flush()]
@@ -128,6 +136,8 @@ def test_streaming_equals_batch_with_the_training_spec(tmp_path, baseline, bins)
     assert np.array_equal(x[mine], whole.x[order])
     centers = np.vstack([o.center for o in outs])[mine]
     assert (len(np.unique(centers, axis=0)) > 3) == bool(baseline)
+    scales = np.vstack([o.scale for o in outs])[mine]
+    assert (len(np.unique(scales, axis=0)) > 3) == adaptive  # (training noise set 3x too low)
     assert (whole.x[:, spec.stuck_columns] > 0).any()  # the holes made some runs
 
 
@@ -163,6 +173,21 @@ def test_the_daily_profile_centres_the_daily_rhythm_and_the_baseline_follows_wha
     assert np.abs(later[2 * day + 10, 0] - centers[2 * day + 10] - 15) < 0.5  # at first: off by 15
 
 
+def test_the_scale_widens_when_the_noise_grows_and_never_narrows():
+    spec = FeatureSpec(("A",), window=4, step_seconds=10, volatility=False, baseline_blocks=6,
+                       baseline_block_steps=20, adaptive_scale=True)
+    rng = np.random.default_rng(3)
+    noise = np.r_[np.full(300, 1.0), np.full(300, 3.0), np.full(300, 0.2)]
+    values = (50 + noise * rng.standard_normal(900))[:, None]
+    steps = np.arange(900)
+    typical = fit_noise({"s": Rows(steps[:300], values[:300], steps[:300])}, spec)[0]
+    scales = row_scales(steps, values, steps, spec, np.array([2.0]), typical)[:, 0]
+    assert (scales[:300] < 2.4).all()  # the training noise: (about) the training scale
+    assert 4.0 < scales[300 + 4 * 20 :600].min() and scales[300 + 4 * 20 :600].max() < 7.5  # about 3x
+    assert scales[300 + 20] < 2.4  # one noisy block is not enough
+    assert (scales[600 + 4 * 20 :] == 2.0).all()  # a calmer metric keeps the training scale
+
+
 def test_a_daily_profile_survives_model_json_and_a_missing_one_is_refused(tmp_path):
     from logwatch.engine.window import Scaling
 
@@ -172,6 +197,9 @@ def test_a_daily_profile_survives_model_json_and_a_missing_one_is_refused(tmp_pa
     assert np.array_equal(back.profile_for("s"), profile + 1)
     assert np.array_equal(back.profile_for("never seen"), profile)
     assert Scaling.from_json(replace(scaling, default_profile=None).to_json(), ["A", "B"]).default_profile is None
+    noisy = replace(scaling, default_noise=np.array([0.5, 0.25]), noises={"s": np.array([1.0, 2.0])})
+    back = Scaling.from_json(noisy.to_json(), ["A", "B"])
+    assert np.array_equal(back.noise_for("s"), [1.0, 2.0]) and np.array_equal(back.noise_for("new"), [0.5, 0.25])
 
 
 @pytest.mark.parametrize("blocks", [1, 2, 3, 12])
