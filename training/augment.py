@@ -26,10 +26,11 @@ CORRUPT_SHARE = 0.3
 AMPLITUDE = (0.3, 3.0)
 """Offsets and ramp heights, in robust scale units of the component (uniform)."""
 
-BURST_AMPLITUDE = (3.0, 15.0)
+BURST_AMPLITUDE = (3.0, 8.0)
 """Heights of short bursts (a few steps), in robust scale units: far outside anything
 normal, so the model learns to reconstruct the other components, and the steps after
-the burst, as if it had not happened."""
+the burst, as if it had not happened. (Up to 15 made the validation loss so noisy that
+early stopping ended training on 100,000 entries after 9 epochs, still improving.)"""
 
 
 @dataclass(frozen=True)
