@@ -25,7 +25,10 @@ class FeatureSpec:
     window when `volatility`, then how long each component's value has not changed when
     `stuck` (see `features.stuck_feature`). Z = (value - center) / scale, per server, where
     center is the training center or, with `baseline_blocks`, the slow baseline at the
-    window's newest step (`features.row_centers`).
+    window's newest step (`features.row_centers`); with `profile_bins`, each step's own
+    daily-profile level plus the slow baseline of what the profile leaves. With
+    `adaptive_scale` the scale widens when the recent noise exceeds training's
+    (`features.row_scales`).
 
     The score of a component (`features.component_errors`) uses its newest value and its
     volatility/stuck feature: each residual is divided by `error_scale` (the typical
@@ -260,10 +263,10 @@ class Scaling:
             return out
 
         def profile(entry: dict[str, list[float]]) -> np.ndarray:
-            out = np.array([[float(v) for v in entry[c]] for c in components]).T
-            if out.ndim != 2 or len(out) == 0 or not np.isfinite(out).all():
+            by_bin = np.array([[float(v) for v in entry[c]] for c in components]).T
+            if by_bin.ndim != 2 or len(by_bin) == 0 or not np.isfinite(by_bin).all():
                 raise ValueError("daily_profile needs the same number of finite levels per component")
-            return out
+            return by_bin
 
         return replace(
             out, default_profile=profile(profiles["default"]),

@@ -172,3 +172,29 @@ def test_adaptive_scale_is_recorded_in_the_bundle_and_the_engine_scores_with_it(
     scorer = Scorer(make_detector("autoencoder", out))
     scored = pl.concat([scorer.score(batch) for batch in read_batches(unseen_log)] + [scorer.flush()])
     assert scored["score"].drop_nulls().len() > 17_000
+
+
+def _daily_log(path: Path, days: float) -> Path:
+    """One metric every 10 minutes with a daily rhythm, for `days` days."""
+    rng = np.random.default_rng(4)
+    steps = int(days * 144)
+    start = np.datetime64("2025-01-05T00:00:00")
+    lines = []
+    for i in range(steps):
+        value = 40 + 20 * np.sin(2 * np.pi * i / 144) + rng.normal(0, 1)
+        stamp = str(start + np.timedelta64(10 * i, "m"))
+        lines.append(json.dumps({"timestamp": stamp, "server": "web", "component": "CPU", "value": round(value, 2)}))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(("days", "profiled"), [(2.0, False), (3.5, True)])
+def test_a_daily_profile_is_learned_from_three_days_on(tmp_path, days, profiled):
+    out = tmp_path / "model"
+    result = run_training(str(_daily_log(tmp_path / "log.jsonl", days)), "--out", str(out), *FAST)
+    assert result.returncode == 0, result.stderr
+    bundle = load_bundle(out)
+    assert (bundle.spec.profile_bins > 0) == profiled
+    if profiled:
+        profile = bundle.scaling.profile_for("web")[:, 0]
+        assert profile.max() - profile.min() > 30  # the rhythm (40 +- 20) is in it
