@@ -13,8 +13,11 @@ from logwatch.training.models.base import FitConfig
 DEFAULT_TARGET_FAR = 0.001
 """Share of normal entries the automatic threshold may flag (about 1 in 1000)."""
 
-DEFAULT_MAX_ENTRIES = 200_000
-"""Larger logs are sampled down to this many entries (contiguous blocks spread evenly)."""
+DEFAULT_MAX_ENTRIES = 1_000_000
+"""Larger logs are sampled down to this many entries (contiguous blocks spread evenly).
+A week of 3 servers x 3 metrics every 10 s (544,320 entries) is kept whole: every cut
+between sampled blocks restarts the slow baseline, and 200,000 sampled entries of that
+week trained a model with F1 0.929 on unseen days instead of 0.974."""
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
