@@ -7,9 +7,10 @@ back to the clean ones teaches it what a component should look like given the ot
 time of day and its own recent past, and to ignore a fault that is over.
 
 Faults are generic, one component at a time, in the data's own units (a multiple of the
-component's robust scale): a step offset, a ramp, a value frozen in place. They are
-injected into the per-server step rows, and the features are rebuilt with the engine's
-`window_features`, so corrupted windows are built exactly like real ones.
+component's robust scale): a step offset, a ramp, a value frozen in place, or a burst of a
+few steps far out. They are injected into the per-server step rows, and the features are
+rebuilt with the engine's `window_features`, so corrupted windows are built exactly like
+real ones.
 """
 
 from __future__ import annotations
@@ -89,8 +90,9 @@ def inject_faults(values: np.ndarray, scale: np.ndarray, window: int, rng: np.ra
             span += height * scale[c]
         elif kind == 1:  # ramp
             span += height * scale[c] * np.arange(1, end - start + 1) / length
-        elif kind == 3:  # short burst far out
-            burst = out[start : min(steps, start + 1 + length % max(window // 2, 1)), c]
+        elif kind == 3:  # short burst far out: 1 to window/2 steps
+            burst_steps = 1 + length % max(window // 2, 1)
+            burst = out[start : min(steps, start + burst_steps), c]
             burst += np.sign(height) * rng.uniform(*BURST_AMPLITUDE) * scale[c]
         else:  # frozen value
             span[:] = span[0]
