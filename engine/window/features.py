@@ -59,12 +59,9 @@ def window_features(
     typical step-to-step change in training, when the spec has `adaptive_scale`
     (`row_scales`)."""
     w = spec.window
-    past = history.tail(spec.history_rows)
-    values = np.vstack([past.values, new.values])
-    position = np.concatenate([past.position, new.position])
-    steps = np.concatenate([past.steps, new.steps])
+    first, steps, values, position = _with_history(history, new, spec)
     ends = np.flatnonzero(position >= w - 1)
-    ends = ends[ends >= len(past)]
+    ends = ends[ends >= first]
     n_comp = spec.n_components
     if len(ends) == 0:
         return np.zeros((0, spec.dim), np.float32), np.zeros(0, np.int64)
@@ -75,8 +72,8 @@ def window_features(
         windows = np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1]
     elif spec.baseline_blocks:
         if centers is None:
-            centers = row_centers(steps, values, position, spec, center)[len(past):]
-        centers = centers[ends - len(past)]
+            centers = row_centers(steps, values, position, spec, center)[first:]
+        centers = centers[ends - first]
         spread = row_scales(steps, values, position, spec, scale, noise)[ends]
         raw = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)[ends - w + 1]
         windows = np.clip(np.nan_to_num((raw - centers[:, :, None]) / spread[:, :, None], nan=0.0), -Z_LIMIT, Z_LIMIT)
@@ -92,7 +89,7 @@ def window_features(
         parts.append(_log_volatility(z, ends, w))
     if spec.stuck:
         parts.append(stuck_feature(_unchanged_run(values, ends, w, spec.bounds), w))
-    return np.hstack(parts).astype(np.float32), (ends - len(past)).astype(np.int64)
+    return np.hstack(parts).astype(np.float32), (ends - first).astype(np.int64)
 
 
 def window_centers(
@@ -102,12 +99,9 @@ def window_centers(
     """`row_centers` for the rows of `new` (what a window ending there was scaled with)."""
     if not spec.baseline_blocks and not spec.profile_bins:
         return np.broadcast_to(center, (len(new), len(center)))
-    past = history.tail(spec.history_rows)
-    steps = np.concatenate([past.steps, new.steps])
-    values = np.vstack([past.values, new.values])
-    position = np.concatenate([past.position, new.position])
+    first, steps, values, position = _with_history(history, new, spec)
     level = daily_level(profile, grid, steps) if spec.profile_bins else None
-    return row_centers(steps, values, position, spec, center, level)[len(past):]
+    return row_centers(steps, values, position, spec, center, level)[first:]
 
 
 def window_scales(
@@ -116,11 +110,20 @@ def window_scales(
     """`row_scales` for the rows of `new` (what a window ending there was scaled with)."""
     if not spec.adaptive_scale or noise is None:
         return np.broadcast_to(scale, (len(new), len(scale)))
+    first, steps, values, position = _with_history(history, new, spec)
+    return row_scales(steps, values, position, spec, scale, noise)[first:]
+
+
+def _with_history(history: Rows, new: Rows, spec: FeatureSpec) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """The rows `new`'s features depend on, `history`'s needed tail first: (index of the
+    first new row, steps, values, position)."""
     past = history.tail(spec.history_rows)
-    steps = np.concatenate([past.steps, new.steps])
-    values = np.vstack([past.values, new.values])
-    position = np.concatenate([past.position, new.position])
-    return row_scales(steps, values, position, spec, scale, noise)[len(past):]
+    return (
+        len(past),
+        np.concatenate([past.steps, new.steps]),
+        np.vstack([past.values, new.values]),
+        np.concatenate([past.position, new.position]),
+    )
 
 
 def daily_level(profile: np.ndarray | None, grid: StepGrid | None, steps: np.ndarray) -> np.ndarray:
