@@ -19,11 +19,11 @@ from logwatch.engine.window.features import (
     component_residuals,
     expected_values,
     fit_error_scale,
-    stuck_feature,
+    joined_scaling,
     row_centers,
     row_scales,
+    stuck_feature,
     stuck_steps,
-    window_centers,
     window_features,
 )
 from logwatch.engine.window.grid import StepGrid, infer_grid, infer_phase_us, infer_step_seconds
@@ -60,6 +60,7 @@ __all__ = [
     "fit_profiles",
     "fit_scaling",
     "infer_grid",
+    "joined_scaling",
     "infer_phase_us",
     "infer_step_seconds",
     "pivot_steps",
@@ -68,6 +69,5 @@ __all__ = [
     "row_scales",
     "stuck_feature",
     "stuck_steps",
-    "window_centers",
     "window_features",
 ]

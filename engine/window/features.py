@@ -46,18 +46,18 @@ def window_features(
     center: np.ndarray,
     scale: np.ndarray,
     grid: StepGrid,
-    centers: np.ndarray | None = None,
     profile: np.ndarray | None = None,
     noise: np.ndarray | None = None,
+    row_scaling: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Features (k, dim) float32 for the rows of `new` whose window is complete, and their
     indices in `new`. `history` holds the rows before `new` (at least the last W-1 of the
-    segment `new` continues; older rows are ignored). `centers`: `window_centers` of the
-    same rows when the caller has them already (saves computing them twice). `profile`:
-    the server's daily profile (bins, C) when the spec has `profile_bins`: every step of a
-    window is then centred on its own expected level (`row_centers`). `noise`: the server's
-    typical step-to-step change in training, when the spec has `adaptive_scale`
-    (`row_scales`)."""
+    segment `new` continues; older rows are ignored). `profile`: the server's daily profile
+    (bins, C) when the spec has `profile_bins`: every step of a window is then centred on
+    its own expected level (`row_centers`). `noise`: the server's typical step-to-step
+    change in training, when the spec has `adaptive_scale` (`row_scales`). `row_scaling`:
+    the `joined_scaling` of the same rows when the caller has it already (saves computing
+    it twice)."""
     w = spec.window
     first, steps, values, position = _with_history(history, new, spec)
     ends = np.flatnonzero(position >= w - 1)
@@ -65,18 +65,19 @@ def window_features(
     n_comp = spec.n_components
     if len(ends) == 0:
         return np.zeros((0, spec.dim), np.float32), np.zeros(0, np.int64)
-    if spec.profile_bins:
-        every = row_centers(steps, values, position, spec, center, daily_level(profile, grid, steps))
-        spread = row_scales(steps, values, position, spec, scale, noise)
-        z = np.clip(np.nan_to_num((values - every) / spread, nan=0.0), -Z_LIMIT, Z_LIMIT)
+    if spec.profile_bins or spec.baseline_blocks:
+        if row_scaling is None:
+            row_scaling = _row_scaling(steps, values, position, spec, center, scale, grid, profile, noise)
+        centers, spreads = row_scaling
+    if spec.profile_bins:  # every step on its own centre
+        z = np.clip(np.nan_to_num((values - centers) / spreads, nan=0.0), -Z_LIMIT, Z_LIMIT)
         windows = np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1]
-    elif spec.baseline_blocks:
-        if centers is None:
-            centers = row_centers(steps, values, position, spec, center)[first:]
-        centers = centers[ends - first]
-        spread = row_scales(steps, values, position, spec, scale, noise)[ends]
+    elif spec.baseline_blocks:  # the whole window on its newest step's centre
+        newest_center, newest_spread = centers[ends], spreads[ends]
         raw = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)[ends - w + 1]
-        windows = np.clip(np.nan_to_num((raw - centers[:, :, None]) / spread[:, :, None], nan=0.0), -Z_LIMIT, Z_LIMIT)
+        windows = np.clip(
+            np.nan_to_num((raw - newest_center[:, :, None]) / newest_spread[:, :, None], nan=0.0), -Z_LIMIT, Z_LIMIT
+        )
         z = np.clip(np.nan_to_num((values - center) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)  # volatility
     else:
         z = np.clip(np.nan_to_num((values - center) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)
@@ -92,26 +93,26 @@ def window_features(
     return np.hstack(parts).astype(np.float32), (ends - first).astype(np.int64)
 
 
-def window_centers(
-    history: Rows, new: Rows, spec: FeatureSpec, center: np.ndarray,
-    grid: StepGrid | None = None, profile: np.ndarray | None = None,
-) -> np.ndarray:
-    """`row_centers` for the rows of `new` (what a window ending there was scaled with)."""
-    if not spec.baseline_blocks and not spec.profile_bins:
-        return np.broadcast_to(center, (len(new), len(center)))
+def joined_scaling(
+    history: Rows, new: Rows, spec: FeatureSpec, center: np.ndarray, scale: np.ndarray,
+    grid: StepGrid | None = None, profile: np.ndarray | None = None, noise: np.ndarray | None = None,
+) -> tuple[int, tuple[np.ndarray, np.ndarray]]:
+    """`(first, (centers, scales))`: `row_centers` and `row_scales` of `history`'s needed
+    tail followed by `new` (rows from `first` on are `new`'s: what a window ending there was
+    scaled with). Pass the pair to `window_features` as `row_scaling`."""
     first, steps, values, position = _with_history(history, new, spec)
+    return first, _row_scaling(steps, values, position, spec, center, scale, grid, profile, noise)
+
+
+def _row_scaling(
+    steps: np.ndarray, values: np.ndarray, position: np.ndarray, spec: FeatureSpec, center: np.ndarray,
+    scale: np.ndarray, grid: StepGrid | None, profile: np.ndarray | None, noise: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
     level = daily_level(profile, grid, steps) if spec.profile_bins else None
-    return row_centers(steps, values, position, spec, center, level)[first:]
-
-
-def window_scales(
-    history: Rows, new: Rows, spec: FeatureSpec, scale: np.ndarray, noise: np.ndarray | None = None
-) -> np.ndarray:
-    """`row_scales` for the rows of `new` (what a window ending there was scaled with)."""
-    if not spec.adaptive_scale or noise is None:
-        return np.broadcast_to(scale, (len(new), len(scale)))
-    first, steps, values, position = _with_history(history, new, spec)
-    return row_scales(steps, values, position, spec, scale, noise)[first:]
+    return (
+        row_centers(steps, values, position, spec, center, level),
+        row_scales(steps, values, position, spec, scale, noise),
+    )
 
 
 def _with_history(history: Rows, new: Rows, spec: FeatureSpec) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from logwatch.engine.batch import empty_frame
-from logwatch.engine.window.features import window_centers, window_features, window_scales
+from logwatch.engine.window.features import joined_scaling, window_features
 from logwatch.engine.window.grid import StepGrid, infer_grid
 from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
 from logwatch.engine.window.spec import FeatureSpec, Scaling
@@ -114,9 +114,11 @@ class StreamWindower:
             past = history if history is not None else empty
             center, scale = self.scaling.for_server(server)
             profile, noise = self.scaling.profile_for(server), self.scaling.noise_for(server)
-            row_center = window_centers(past, new, self.spec, center, self.grid, profile)
-            row_scale = window_scales(past, new, self.spec, scale, noise)
-            x, idx = window_features(past, new, self.spec, center, scale, self.grid, row_center, profile, noise)  # type: ignore[arg-type]
+            first, row_scaling = joined_scaling(past, new, self.spec, center, scale, self.grid, profile, noise)
+            row_center, row_scale = (a[first:] for a in row_scaling)
+            x, idx = window_features(  # type: ignore[arg-type]
+                past, new, self.spec, center, scale, self.grid, profile, noise, row_scaling
+            )
             keep = self.spec.history_rows
             self._history[server] = _concat_rows(past.tail(keep), new).tail(keep)
             servers.append(np.full(len(idx), server, dtype=object))
