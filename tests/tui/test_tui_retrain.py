@@ -56,6 +56,8 @@ async def test_failed_training_keeps_the_old_model(tmp_path, tiny_bundle):
         screen = app.screen
         await wait_until(pilot, lambda: screen.phase in ("result", "failed"), timeout=120)
         assert screen.phase == "failed"
+        # The dialog grows to the failure text on the next layout pass: wait for it drawn.
+        await wait_until(pilot, lambda: "Escape closes" in screen_text(app), timeout=10)
         text = screen_text(app)
         assert "Training failed" in text and "current model stays" in text, text
         assert "complete windows" in text.replace("\n", " "), text
@@ -76,6 +78,7 @@ async def test_escape_cancels_training_and_keeps_the_old_model(tmp_path, tiny_bu
         await wait_until(pilot, lambda: app.training.job is not None and app.training.job.last_event.get("event") in ("start", "data"))
         await pilot.press("escape")
         await wait_until(pilot, lambda: screen.phase in ("result", "failed"), timeout=60)
+        await wait_until(pilot, lambda: "Escape closes" in screen_text(app), timeout=10)
         assert screen.phase == "failed" and "Training cancelled" in screen_text(app)
         await pilot.press("escape")
         assert app.state.model == old
