@@ -7,6 +7,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from bench.quality.bound import SHIFTED_KINDS, pointwise_recall_bound
 from bench.quality.common import train_quietly
 from logwatch.engine.config import load_config
 from logwatch.engine.generate import Simulator, encode_json_lines
@@ -36,6 +37,7 @@ def run(*, backend: str | None, target_far: float, train_days: float, eval_days:
         "backend": trained.backend, "threshold": trained.threshold, "train_seconds": seconds,
         "train_days": train_days, "eval_days": eval_days, "target_far": target_far,
         "train_seed": train_seed, "eval_seed": eval_seed,
+        "pointwise_bound": {k: pointwise_recall_bound(load_config(None), k, target_far) for k in SHIFTED_KINDS},
     }
     return result, info
 
@@ -59,4 +61,10 @@ def markdown(result: EvalResult, info: dict) -> str:
     for kind in sorted(set(ar) | set(zr)):
         n = (a.per_type.get(kind) or z.per_type.get(kind))[1]
         lines.append(f"| recall: {kind} ({n:,} entries) | {ar.get(kind, 0):.3f} | {zr.get(kind, 0):.3f} |")
+    bounds = ", ".join(f"{k} {v:.3f}" for k, v in info["pointwise_bound"].items())
+    lines += [
+        "",
+        f"Best recall any point-wise detector can reach at this rate (it knows each entry's normal "
+        f"level exactly; only the config's noise is left; see bench/quality/bound.py): {bounds}.",
+    ]
     return "\n".join(lines)
