@@ -1,4 +1,5 @@
-"""Scoring against labels: confusion matrix, precision, recall, F1, recall per anomaly type.
+"""Scoring against labels: confusion matrix, precision, recall, F1, recall per anomaly type,
+and the episodes of each type caught (see `logwatch.engine.episodes`).
 
 `Evaluation` accumulates over scored frames (so a stream can be evaluated as it goes);
 `format_report` renders the `--eval` text. `logwatch eval` (training) reuses both.
@@ -9,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import polars as pl
+
+from logwatch.engine.episodes import EpisodeCounter, format_delay
 
 
 @dataclass(slots=True)
@@ -21,6 +24,7 @@ class Evaluation:
     tp: int = 0
     per_type: dict[str, list[int]] = field(default_factory=dict)
     """anomaly_type -> [detected, total] over labeled-anomalous entries."""
+    episodes: EpisodeCounter = field(default_factory=EpisodeCounter)
 
     def update(self, scored: pl.DataFrame) -> None:
         """Add a scored frame (needs `predicted`; entries without `anomalous` are skipped)."""
@@ -48,6 +52,8 @@ class Evaluation:
                 slot = self.per_type.setdefault(str(kind), [0, 0])
                 slot[0] += int(hit)
                 slot[1] += int(n)
+        if {"server", "component", "timestamp"} <= set(frame.columns):
+            self.episodes.update(frame)
 
     @property
     def total(self) -> int:
@@ -76,6 +82,10 @@ class Evaluation:
             "tn": self.tn, "fp": self.fp, "fn": self.fn, "tp": self.tp,
             "precision": self.precision, "recall": self.recall, "f1": self.f1,
             "recall_per_type": self.type_recall(),
+            "episodes_per_type": {
+                kind: {"episodes": e.total, "caught": e.caught, "median_delay_seconds": e.median_delay_s}
+                for kind, e in self.episodes.per_kind().items()
+            },
         }
 
 
@@ -102,4 +112,9 @@ def format_report(ev: Evaluation) -> str:
         lines.append("recall per anomaly type:")
         for kind, (hit, n) in sorted(ev.per_type.items()):
             lines.append(f"  {kind:<20} {hit / n if n else 0:.3f}  ({hit:,} of {n:,})")
+    episodes = ev.episodes.per_kind()
+    if episodes:
+        lines.append("episodes caught per anomaly type (median delay from the episode's start):")
+        for kind, e in episodes.items():
+            lines.append(f"  {kind:<20} {e.caught:,} of {e.total:,}  ({format_delay(e.median_delay_s)})")
     return "\n".join(lines)

@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from logwatch.engine.bundle import default_model_dir, load_bundle
+from logwatch.engine.episodes import format_caught
 from logwatch.engine.errors import UserError
 from logwatch.engine.evaluate import Evaluation
 from logwatch.engine.parse import read_batches
@@ -98,6 +99,11 @@ def format_side_by_side(result: EvalResult) -> str:
         for kind in kinds:
             n = (a.per_type.get(kind) or z.per_type.get(kind) or [0, 0])[1]
             rows.append((f"  {kind} ({n:,})", f"{ar.get(kind, 0):.3f}", f"{zr.get(kind, 0):.3f}"))
+        ae, ze = a.episodes.per_kind(), z.episodes.per_kind()
+        rows.append(("episodes caught (median delay)", "", ""))
+        for kind in sorted(set(ae) | set(ze)):
+            total = (ae.get(kind) or ze[kind]).total
+            rows.append((f"  {kind} ({total:,})", format_caught(ae.get(kind)), format_caught(ze.get(kind))))
     width = max(len(r[0]) for r in rows) + 2
     head = f"{'':<{width}}{'autoencoder':>13}{'z-score':>13}"
     lines = [

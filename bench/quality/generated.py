@@ -10,6 +10,7 @@ from pathlib import Path
 from bench.quality.bound import SHIFTED_KINDS, pointwise_recall_bound
 from bench.quality.common import train_quietly
 from logwatch.engine.config import load_config
+from logwatch.engine.episodes import format_caught
 from logwatch.engine.generate import Simulator, encode_json_lines
 from logwatch.training.evaluate_cmd import EvalResult, evaluate_source
 
@@ -61,6 +62,13 @@ def markdown(result: EvalResult, info: dict) -> str:
     for kind in sorted(set(ar) | set(zr)):
         n = (a.per_type.get(kind) or z.per_type.get(kind))[1]
         lines.append(f"| recall: {kind} ({n:,} entries) | {ar.get(kind, 0):.3f} | {zr.get(kind, 0):.3f} |")
+    ae, ze = a.episodes.per_kind(), z.episodes.per_kind()
+    for kind in sorted(set(ae) | set(ze)):
+        total = (ae.get(kind) or ze[kind]).total
+        lines.append(
+            f"| episodes caught (median delay): {kind} ({total}) "
+            f"| {format_caught(ae.get(kind))} | {format_caught(ze.get(kind))} |"
+        )
     bounds = ", ".join(f"{k} {v:.3f}" for k, v in info["pointwise_bound"].items())
     lines += [
         "",

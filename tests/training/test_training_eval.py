@@ -59,13 +59,18 @@ def test_evaluate_source_counts_both_detectors_over_the_same_entries(model, cont
     assert result.autoencoder.tp + result.autoencoder.fn == result.zscore.tp + result.zscore.fn
     assert result.autoencoder.type_recall()["contextual"] > result.zscore.type_recall()["contextual"]
     assert len(result.scores) == len(result.labels) > 17_000 and np.isfinite(result.scores).all()
+    # Episodes come from the labels alone, so both detectors see the same ones.
+    auto, z = result.autoencoder.episodes.per_kind(), result.zscore.episodes.per_kind()
+    assert {k: e.total for k, e in auto.items()} == {k: e.total for k, e in z.items()}
+    assert auto["contextual"].total >= 1 and auto["contextual"].caught >= z["contextual"].caught
 
 
 def test_logwatch_eval_prints_the_side_by_side_table_and_writes_the_chart(model, contextual_log, tmp_path, logwatch):
     result = logwatch("eval", str(contextual_log), "--model", str(model), "--charts", str(tmp_path))
     assert result.returncode == 0, result.stderr
     text = result.stdout.decode()
-    for line in ("autoencoder", "z-score", "false positives", "precision", "F1", "contextual"):
+    for line in ("autoencoder", "z-score", "false positives", "precision", "F1", "contextual",
+                 "episodes caught (median delay)"):
         assert line in text
     assert (tmp_path / "unseen_data_errors.png").read_bytes()[:4] == b"\x89PNG"
 
