@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from logwatch.engine.episodes import EpisodeCounter, format_delay
+from logwatch.engine.episodes import UNSPECIFIED, EpisodeCounter, format_delay
 
 
 @dataclass(slots=True)
@@ -45,7 +45,7 @@ class Evaluation:
         if "anomaly_type" in frame.columns:
             kinds = (
                 frame.filter(truth)
-                .group_by(pl.col("anomaly_type").fill_null("(unspecified)"))
+                .group_by(pl.col("anomaly_type").fill_null(UNSPECIFIED))
                 .agg(pred.sum().alias("hit"), pl.len().alias("n"))
             )
             for kind, hit, n in kinds.iter_rows():
