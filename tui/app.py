@@ -75,7 +75,7 @@ class LogwatchApp(App[int]):
     # the timer: background decisions, then a repaint of what is visible ------------------
 
     def tick(self) -> None:
-        self.training.maybe_train_first_model()
+        self.training.maybe_train_in_background()
         screen = self.screen
         below_modal = isinstance(screen, ModalScreen) and len(self.screen_stack) > 1 and self.screen_stack[-2] is self.main
         if screen is self.main or below_modal:

@@ -160,12 +160,14 @@ def write_training_data(frame: pl.DataFrame, folder: Path) -> Path:
     return Path(name)
 
 
-def promote(candidate: Path, model_dir: Path) -> Path:
-    """Make the candidate bundle the model folder's bundle (atomic replace), then remove it."""
+def promote(candidate: Path, model_dir: Path, extra_meta: dict[str, Any] | None = None) -> Path:
+    """Make the candidate bundle the model folder's bundle (atomic replace), then remove it.
+    `extra_meta` adds keys to its model.json."""
     from logwatch.engine.bundle import MODEL_FILE, load_bundle, write_bundle
 
     bundle = load_bundle(candidate)
     charts = bundle.charts_dir if bundle.charts_dir.is_dir() else None
-    path = write_bundle(model_dir, (candidate / MODEL_FILE).read_bytes(), bundle.meta, charts)
+    meta = {**bundle.meta, **(extra_meta or {})}
+    path = write_bundle(model_dir, (candidate / MODEL_FILE).read_bytes(), meta, charts)
     shutil.rmtree(candidate, ignore_errors=True)
     return path

@@ -2,7 +2,8 @@
 
 One job at a time. A user's retrain goes through the retrain dialog (compare, then the user
 decides); the first model, trained in the background when there is none, is swapped in
-without asking. Everything here runs on the UI thread; the job itself runs in a worker.
+without asking, and so are its refreshes (see REFRESH_GROWTH). Everything here runs on the
+UI thread; the job itself runs in a worker.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import shutil
 from dataclasses import replace
 from itertools import count
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from logwatch.engine.errors import UserError
 from logwatch.tui.messages import TrainingEnded, TrainingEvent
@@ -26,21 +27,40 @@ if TYPE_CHECKING:
 COMPARE_ENTRIES = 20_000
 """Old and new models are compared on this many of the newest entries."""
 
+REFRESH_GROWTH = 2
+"""The app's own model is retrained in the background each time the history has grown to
+this many times the entries it was trained on, until the history is full. A first model
+from 20,000 entries (a few hours of the demo) has not seen the rest of the day and flags
+the hours it never saw. Refreshing pauses while the user has a threshold of their own, and
+stops for good after a retrain of their own. A model the app trained by itself says so in
+its model.json (BACKGROUND_KEY), so refreshing goes on after a restart; any other model on
+disk is the user's and is never replaced without asking."""
+
+
+BACKGROUND_KEY = "trained_in_background"
+"""model.json key the app adds to a model it trained by itself ({"history_entries": N}),
+so that the next start keeps refreshing it."""
+
 
 class TrainingControl:
     def __init__(self, app: LogwatchApp) -> None:
         self.app = app
         self.job: TrainingJob | None = None
         self.first_model_failed = False
+        self.refresh_failed = False
         self._ids = count(1)
         self._candidate: TrainingEnded | None = None
+        self._candidate_auto = False
+        self._job_entries = 0
+        self.auto_trained_on: int | None = _background_entries(app.state.model.meta)
+        """History entries the model in use was trained on, when the app trained it by itself."""
 
     def activity(self) -> str:
         """Training progress in a few words ("" when there is nothing to say)."""
         job = self.job
         if job is not None:
             event = job.last_event
-            what = "first model" if job.plan.background else "retrain"
+            what = self._background_label() if job.plan.background else "retrain"
             if event.get("event") == "epoch":
                 return f"{what}: epoch {event.get('epoch')}/{event.get('epochs')}"
             return f"{what}: {event.get('event', 'starting')}"
@@ -49,9 +69,15 @@ class TrainingControl:
             return f"first model after {history:,}/{wanted:,} entries"
         return ""
 
-    def maybe_train_first_model(self) -> None:
-        """Called by the app's timer: start the first model once there is enough history."""
-        if self._wants_first_model() and self.job is None and len(self.app.state.history) >= self.app.options.first_model_entries:
+    def maybe_train_in_background(self) -> None:
+        """Called by the app's timer: start the first model once there is enough history,
+        and refresh the app's own model as the history grows."""
+        if self.job is not None:
+            return
+        size = len(self.app.state.history)
+        if self._wants_first_model() and size >= self.app.options.first_model_entries:
+            self.start("memory", self.app.options.train_backend, background=True)
+        elif self._wants_refresh(size):
             self.start("memory", self.app.options.train_backend, background=True)
 
     def ask(self) -> None:
@@ -75,6 +101,7 @@ class TrainingControl:
             old=state.model, old_threshold=state.threshold,
             old_flagged=state.flagged_count(COMPARE_ENTRIES), background=background,
         )
+        self._job_entries = len(state.history) if what == "memory" else 0
         self.job = TrainingJob(next(self._ids), plan, app.post_message)
         app.run_worker(self.job.run, thread=True, name="training", group="training", exit_on_error=False)
 
@@ -94,16 +121,23 @@ class TrainingControl:
         self.job = None
         if job.plan.background:
             if message.scorer is not None:
-                self._candidate = message
-                self.accept()
-            else:
+                self._candidate, self._candidate_auto = message, True
+                if self.auto_trained_on is not None and self._user_threshold():
+                    self.reject()  # the user set a threshold while it trained: keep theirs
+                else:
+                    self.accept()
+            elif self.auto_trained_on is None:
                 self.first_model_failed = True
                 self.app.notify(message.error or "failed", title="First model not trained",
+                                severity="warning", markup=False)
+            else:
+                self.refresh_failed = True
+                self.app.notify(message.error or "failed", title="Model not refreshed",
                                 severity="warning", markup=False)
             return
         screen = self._dialog()
         if message.scorer is not None:
-            self._candidate = message
+            self._candidate, self._candidate_auto = message, False
             if screen is not None:
                 screen.show_result(message.comparison)
         elif screen is not None:
@@ -116,9 +150,11 @@ class TrainingControl:
         candidate, self._candidate = self._candidate, None
         if candidate is None or candidate.bundle is None:
             return
+        self.auto_trained_on = self._job_entries if self._candidate_auto else None
         app = self.app
+        mark = {BACKGROUND_KEY: {"history_entries": self._job_entries}} if self._candidate_auto else None
         try:
-            path = promote(Path(candidate.bundle), app.model_dir)
+            path = promote(Path(candidate.bundle), app.model_dir, mark)
         except (UserError, OSError) as error:
             app.notify(str(error), title="Model not swapped", severity="error", markup=False)
             return
@@ -140,6 +176,22 @@ class TrainingControl:
         return (options.auto_train and options.detector == "auto" and not self.first_model_failed
                 and self.app.state.model.name == ZSCORE_NAME)
 
+    def _wants_refresh(self, size: int) -> bool:
+        options = self.app.options
+        return (
+            options.auto_train and options.detector == "auto"
+            and self.auto_trained_on is not None and not self.refresh_failed
+            and size >= REFRESH_GROWTH * self.auto_trained_on and not self._user_threshold()
+        )
+
+    def _user_threshold(self) -> bool:
+        """Whether the user has set a threshold of their own for the model in use."""
+        state = self.app.state
+        return state.threshold != state.model.threshold
+
+    def _background_label(self) -> str:
+        return "first model" if self.auto_trained_on is None else "model refresh"
+
     def _dialog(self) -> RetrainScreen | None:
         from logwatch.tui.screens.retrain import RetrainScreen
 
@@ -147,3 +199,10 @@ class TrainingControl:
             if isinstance(screen, RetrainScreen):
                 return screen
         return None
+
+
+def _background_entries(meta: dict[str, Any] | None) -> int | None:
+    """The history size a bundle was trained on when the app trained it by itself."""
+    mark = (meta or {}).get(BACKGROUND_KEY)
+    entries = mark.get("history_entries") if isinstance(mark, dict) else None
+    return entries if isinstance(entries, int) and entries > 0 else None

@@ -1,0 +1,102 @@
+"""The app's own model is retrained in the background as the history grows, until the user
+takes over (real generator, real training subprocess, scikit-learn, tiny)."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+
+import pytest
+from tui_support import make_app, wait_until
+
+from logwatch.engine.bundle import load_bundle
+from logwatch.tui.screens.retrain import RetrainScreen
+from logwatch.tui.training_control import BACKGROUND_KEY, REFRESH_GROWTH
+
+pytestmark = pytest.mark.slow
+
+FIRST = 3000
+"""Entries before the first model: under a second of a demo at 3,600x (3,240 entries/s)."""
+
+
+@contextlib.asynccontextmanager
+async def _running(app):
+    """`run_test`, stopping the generator thread however the test ends (as quitting does):
+    otherwise a failed assertion leaves the loop waiting for that thread forever."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        try:
+            yield pilot
+        finally:
+            app.stop_background()
+
+
+def _live_app(tmp_path):
+    """The demo app (in-process generator, fast) with no model on disk."""
+    from logwatch.tui.app import LogwatchApp
+    from logwatch.tui.options import MonitorOptions
+
+    return LogwatchApp(MonitorOptions(
+        model_dir=tmp_path / "models" / "current", speed=3600.0, seed=3, auto_train=True,
+        first_model_entries=FIRST, train_epochs=3, zoom=300.0,
+    ))
+
+
+async def test_the_first_model_is_refreshed_without_asking_as_the_history_grows(tmp_path):
+    app = _live_app(tmp_path)
+    seen_labels: set[str] = set()
+    async with _running(app) as pilot:
+        def first_swapped() -> bool:
+            seen_labels.add(app.activity())
+            return app.training.auto_trained_on is not None
+
+        await wait_until(pilot, first_swapped, timeout=120)
+        first_size = app.training.auto_trained_on
+        first_created = load_bundle(app.model_dir).meta["created"]
+        assert first_size >= FIRST and app.state.model.backend == "sklearn"
+
+        def refreshed() -> bool:
+            seen_labels.add(app.activity())
+            return app.training.auto_trained_on not in (None, first_size)
+
+        await wait_until(pilot, refreshed, timeout=120)
+        assert app.training.auto_trained_on >= REFRESH_GROWTH * first_size
+        assert not any(isinstance(s, RetrainScreen) for s in app.screen_stack)
+        assert load_bundle(app.model_dir).meta["created"] != first_created
+        assert app.state.threshold == app.state.model.threshold
+        mark = load_bundle(app.model_dir).meta[BACKGROUND_KEY]
+        assert mark == {"history_entries": app.training.auto_trained_on}
+    assert any(label.startswith("model refresh") for label in seen_labels), seen_labels
+
+    # The next start knows the model is the app's own, and goes on refreshing it.
+    again = make_app(tmp_path, steps=10, auto_train=True)
+    assert again.training.auto_trained_on == mark["history_entries"]
+    assert make_app(tmp_path, steps=10, auto_train=False).training._wants_refresh(10**9) is False
+
+
+def test_a_model_the_user_trained_is_never_refreshed(tmp_path, tiny_bundle):
+    shutil.copytree(tiny_bundle, tmp_path / "models" / "current")
+    app = make_app(tmp_path, steps=10, auto_train=True)
+    assert app.state.model.backend == "sklearn"
+    assert app.training.auto_trained_on is None
+    assert app.training._wants_refresh(10**9) is False
+
+
+async def test_a_threshold_of_the_users_own_stops_the_refreshes(tmp_path):
+    app = _live_app(tmp_path)
+    async with _running(app) as pilot:
+        await wait_until(pilot, lambda: app.training.auto_trained_on is not None, timeout=120)
+        trained_on = app.training.auto_trained_on
+        created = load_bundle(app.model_dir).meta["created"]
+        await pilot.press("plus")
+        mine = app.state.threshold
+        assert mine != app.state.model.threshold
+        # A refresh may already have started: it finishes, but is not swapped in.
+        await wait_until(pilot, lambda: app.training.job is None, timeout=120)
+        # Let the history grow well past the point where a refresh would start.
+        await wait_until(pilot, lambda: len(app.state.history) >= 2 * REFRESH_GROWTH * trained_on, timeout=120)
+        for _ in range(10):
+            await pilot.pause(0.1)
+        assert app.training.job is None
+        assert app.training.auto_trained_on == trained_on
+        assert load_bundle(app.model_dir).meta["created"] == created
+        assert app.state.threshold == mine
