@@ -75,9 +75,12 @@ class LogwatchApp(App[int]):
     # the timer: background decisions, then a repaint of what is visible ------------------
 
     def tick(self) -> None:
+        stack = self.screen_stack
+        if not stack:  # quitting: the screens are gone a moment before the timer stops
+            return
         self.training.maybe_train_in_background()
-        screen = self.screen
-        below_modal = isinstance(screen, ModalScreen) and len(self.screen_stack) > 1 and self.screen_stack[-2] is self.main
+        screen = stack[-1]
+        below_modal = isinstance(screen, ModalScreen) and len(stack) > 1 and stack[-2] is self.main
         if screen is self.main or below_modal:
             self.main.repaint()
 

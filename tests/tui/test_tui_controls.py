@@ -195,3 +195,14 @@ async def test_q_quits_and_stops_the_ingest(tmp_path):
         await pilot.pause()
     assert app.return_value == 0
     assert app.ingest._stop.is_set()
+
+
+async def test_a_timer_tick_while_quitting_is_harmless(tmp_path):
+    """The screens go a moment before the refresh timer stops; a tick in between once
+    crashed the app on its way out."""
+    app = make_app(tmp_path, steps=50)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert app.screen_stack == []
+    app.tick()
+    assert app.training.job is None
