@@ -72,8 +72,8 @@ class TrainingControl:
     def maybe_train_in_background(self) -> None:
         """Called by the app's timer: start the first model once there is enough history,
         and refresh the app's own model as the history grows."""
-        if self.job is not None:
-            return
+        if self.job is not None or self._dialog() is not None:
+            return  # one job at a time: the open retrain dialog may start the user's
         size = len(self.app.state.history)
         if self._wants_first_model() and size >= self.app.options.first_model_entries:
             self.start("memory", self.app.options.train_backend, background=True)

@@ -100,3 +100,22 @@ async def test_a_threshold_of_the_users_own_stops_the_refreshes(tmp_path):
         assert app.training.auto_trained_on == trained_on
         assert load_bundle(app.model_dir).meta["created"] == created
         assert app.state.threshold == mine
+
+
+async def test_no_background_training_starts_while_the_retrain_dialog_is_open(tmp_path):
+    """Both would train into the same candidate folder, and the dialog's job would orphan
+    the background one."""
+    from dataclasses import replace
+
+    app = make_app(tmp_path, steps=600, auto_train=True, first_model_entries=10**9)
+    async with _running(app) as pilot:
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, RetrainScreen))
+        app.options = replace(app.options, first_model_entries=100)  # now it is due
+        for _ in range(10):
+            await pilot.pause(0.1)
+        assert app.training.job is None
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.training.job is not None)
+        app.training.cancel()
+        await wait_until(pilot, lambda: app.training.job is None)
