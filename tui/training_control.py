@@ -150,14 +150,16 @@ class TrainingControl:
         candidate, self._candidate = self._candidate, None
         if candidate is None or candidate.bundle is None:
             return
-        self.auto_trained_on = self._job_entries if self._candidate_auto else None
-        app = self.app
-        mark = {BACKGROUND_KEY: {"history_entries": self._job_entries}} if self._candidate_auto else None
+        app, auto = self.app, self._candidate_auto
+        mark = {BACKGROUND_KEY: {"history_entries": self._job_entries}} if auto else None
         try:
             path = promote(Path(candidate.bundle), app.model_dir, mark)
         except (UserError, OSError) as error:
+            if auto:  # not again and again into a folder that cannot take it
+                self.first_model_failed = self.refresh_failed = True
             app.notify(str(error), title="Model not swapped", severity="error", markup=False)
             return
+        self.auto_trained_on = self._job_entries if auto else None
         info = replace(candidate.info, name=path.name, path=str(path))
         app.scorer = candidate.scorer
         app.ingest.scorer = candidate.scorer

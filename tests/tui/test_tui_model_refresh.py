@@ -119,3 +119,18 @@ async def test_no_background_training_starts_while_the_retrain_dialog_is_open(tm
         await wait_until(pilot, lambda: app.training.job is not None)
         app.training.cancel()
         await wait_until(pilot, lambda: app.training.job is None)
+
+
+async def test_a_model_folder_that_cannot_be_written_is_not_trained_for_again_and_again(tmp_path):
+    app = make_app(tmp_path, steps=600, auto_train=True, first_model_entries=3000, train_epochs=2)
+    async with _running(app) as pilot:
+        await wait_until(pilot, lambda: app.training.job is not None, timeout=60)
+        blocker = tmp_path / "a-file"
+        blocker.write_text("not a folder\n")
+        app.model_dir = blocker / "current"  # the swap will fail; training itself does not
+        await wait_until(pilot, lambda: app.training.job is None, timeout=120)
+        for _ in range(10):
+            await pilot.pause(0.1)
+        assert app.training.job is None
+        assert app.state.model.backend == "z-score"
+        assert app.training.first_model_failed
