@@ -190,9 +190,11 @@ class LogwatchApp(App[int]):
         self.exit(0)
 
     def stop_background(self) -> None:
-        """Stop reading and training (safe to call more than once)."""
+        """Stop reading and training, and drop a trained model nobody accepted (safe to
+        call more than once)."""
         self.ingest.stop()
         self.training.cancel()
+        self.training.reject()
 
 
 def launch(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ to do when there is no model yet (z-score at once, train one in the background).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from logwatch.engine.score import Scorer, make_detector
 from logwatch.tui.state import ModelInfo
 
 ZSCORE_NAME = "z-score (no model)"
+ZSCORE_CHOSEN = "z-score"
+"""The name when the user chose the z-score detector (`--detector zscore`)."""
 
 
 def model_folder(model_dir: str | Path | None) -> Path:
@@ -24,11 +27,13 @@ def load_scorer(kind: str, model_dir: str | Path | None, threshold: float | None
     """The scorer to start with. `auto` without a bundle gives the z-score baseline (the
     caller may then train a first model into `model_folder(model_dir)`)."""
     folder = model_folder(model_dir)
+    chosen = kind == "zscore"  # asked for, not a fallback: "no model" would be wrong
     if kind == "auto" and not bundle_exists(folder):
         kind = "zscore"
     detector = make_detector(kind, folder)
     scorer = Scorer(detector, threshold)
-    return scorer, describe(scorer, folder if detector.name != "zscore" else None)
+    info = describe(scorer, folder if detector.name != "zscore" else None)
+    return scorer, replace(info, name=ZSCORE_CHOSEN) if chosen else info
 
 
 def scorer_from_bundle(path: Path) -> tuple[Scorer, ModelInfo]:

@@ -129,4 +129,8 @@ def step_seconds(history: History, positions: np.ndarray) -> float | None:
     times = history.timestamp[positions[components == first]]
     gaps = np.diff(times[-200:])
     gaps = gaps[gaps > 0]
-    return float(np.median(gaps)) / 1e6 if gaps.size else None
+    if not gaps.size:
+        return None
+    step = float(np.median(gaps)) / 1e6
+    # Timestamps jitter by microseconds: 9.99991 s and 10.0003 s are the same 10 s step.
+    return round(step, 2 - math.floor(math.log10(step)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 from tui_support import generated, make_app, screen_text, settle, wait_until
@@ -206,3 +207,32 @@ async def test_a_timer_tick_while_quitting_is_harmless(tmp_path):
     assert app.screen_stack == []
     app.tick()
     assert app.training.job is None
+
+
+async def test_a_tiny_threshold_keeps_the_ratio_column_readable(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("t")
+        await pilot.pause()
+        app.screen.query_one("#value").value = "1e-300"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: feed_rows(app) != [])
+        table = app.main.query_one(FeedTable)
+        ratios = [str(table.get_row_at(row)[list(table.columns).index("ratio")]) for row in range(table.row_count)]
+        assert ratios and all(len(r) <= 5 and "e" in r for r in ratios), ratios
+        await pilot.press("enter")
+        await pilot.pause()
+        assert re.search(r"\(\de\d{3}× the threshold\)", screen_text(app)), screen_text(app)
+
+
+async def test_a_chosen_zscore_detector_is_not_called_a_missing_model(tmp_path, tiny_bundle):
+    import shutil
+
+    shutil.copytree(tiny_bundle, tmp_path / "models" / "current")
+    for detector, words in (("zscore", "│ z-score │"), ("auto", "│ current sklearn")):
+        app = make_app(tmp_path, steps=50, detector=detector)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, app)
+            first = screen_text(app).splitlines()[0]
+            assert words in first and "no model" not in first, first

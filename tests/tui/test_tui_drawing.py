@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from logwatch.tui.history import History
 from logwatch.tui.literal import literal, visible
-from logwatch.tui.series import StableScale, aligned_end, bucket
+from logwatch.tui.series import StableScale, aligned_end, bucket, step_seconds
 from logwatch.tui.widgets.charts import histogram_chart, line_chart
-from logwatch.tui.widgets.spark_text import MARK, bar_row, label, levels, mark_row
+from logwatch.tui.widgets.spark_text import MARK, bar_row, label, levels, mark_row, times
 
 
 def test_log_text_is_shown_literally():
@@ -71,3 +71,22 @@ def test_charts_draw_loss_curves_and_the_threshold_line():
     hist = histogram_chart([0, 1, 2, 3, 4], [5, 10, 3, 1], 2.5, 40, 10, None, None)
     assert "│ threshold 2.50" in hist.plain
     assert all(len(line) <= 40 for line in hist.plain.splitlines())
+
+
+def test_ratios_to_the_threshold_fit_five_columns_however_large():
+    cases = {0.84: "0.8", 12.46: "12.5", 99.96: "100", 3021.4: "3021", 99_999.4: "99999",
+             99_999.6: "1e5", 8_188_180.1: "8e6", 9.6e6: "1e7", 1e300: "1e300"}
+    assert {value: times(value) for value in cases} == cases
+    assert times(float("nan")) == "-" and times(float("inf")) == "-"
+
+
+def test_the_log_step_is_read_through_timestamp_jitter():
+    t0 = datetime(2025, 1, 5)
+    jitter = [0, 425, -91, 300, -12, 77, 1500, -800, 3, 0]  # microseconds, as real logs have
+    times = [t0 + timedelta(seconds=10 * i, microseconds=500_000 + j) for i, j in enumerate(jitter)]
+    history = History(100)
+    history.append(_frame(times, [1.0] * 10, [0] * 10))
+    assert step_seconds(history, history.order()) == 10.0
+    quarter = History(100)
+    quarter.append(_frame([t0 + timedelta(seconds=0.25 * i) for i in range(10)], [1.0] * 10, [0] * 10))
+    assert step_seconds(quarter, quarter.order()) == 0.25

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import time
 
 import pytest
 from tui_support import make_app, screen_text, settle, wait_until
@@ -97,3 +99,30 @@ async def test_first_run_scores_with_zscore_then_switches_to_a_trained_model(tmp
         await wait_until(pilot, lambda: app.state.model.backend == "sklearn", timeout=120)
         assert bundle_exists(app.model_dir)
         assert app.model_dir == tmp_path / "models" / "current"
+
+
+async def test_q_quits_from_the_retrain_dialog_and_stops_its_training(tmp_path, tiny_bundle):
+    model_dir = copy_bundle(tiny_bundle, tmp_path)
+    before = (model_dir / "model.json").read_bytes()
+    app = make_app(tmp_path, steps=3000, train_epochs=400)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("r", "1")
+        job = app.training.job
+        await wait_until(pilot, lambda: job is not None and job.last_event.get("event") == "epoch", timeout=60)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_value == 0
+    assert (model_dir / "model.json").read_bytes() == before
+    deadline = time.monotonic() + 30  # SIGTERM, then a grace period before SIGKILL
+    while _training_processes(job.candidate) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _training_processes(job.candidate)
+    # Stopped, not finished: a training left to run writes its candidate bundle.
+    assert not bundle_exists(candidate_dir(model_dir))
+
+
+def _training_processes(candidate) -> str:
+    """Command lines of processes still training into `candidate` ("" when none)."""
+    found = subprocess.run(["pgrep", "-af", "--", f"logwatch.training .* --out {candidate} "], capture_output=True, text=True)
+    return found.stdout.strip()

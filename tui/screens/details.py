@@ -22,7 +22,7 @@ from textual.widgets import Footer, Static
 from logwatch.tui.feed import Incident
 from logwatch.tui.history import History
 from logwatch.tui.literal import literal
-from logwatch.tui.widgets.spark_text import MARK, number
+from logwatch.tui.widgets.spark_text import MARK, number, times
 
 AROUND = 6
 """Entries shown before and after the peak, per component."""
@@ -64,7 +64,7 @@ class DetailsScreen(Screen):
         text.append(f"   {when(i.first)} .. {when(i.last)}   {i.count} flagged entries\n")
         ratio = i.relative / self.factor if self.factor > 0 else float("nan")
         text.append(f"peak: value {number(i.value)}, expected {number(i.expected)}, score {number(i.score)} "
-                    f"({ratio:.1f}× the threshold)\n")
+                    f"({times(ratio)}× the threshold)\n")
         text.append("reason: ")
         text.append_text(literal(i.reason or "-"))
         if i.kind:

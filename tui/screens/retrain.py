@@ -31,6 +31,7 @@ class RetrainScreen(ModalScreen[None]):
         Binding("b", "backend", "Backend"),
         Binding("enter", "confirm", "Use new model"),
         Binding("escape", "back", "Cancel / keep old"),
+        Binding("q", "app.quit", "Quit", show=False),  # as everywhere; a running training is cancelled
     ]
 
     def __init__(self, entries: int, file: str | None, backend: str) -> None:

@@ -22,7 +22,7 @@ class VimOptionList(OptionList):
 
 
 class ServerPicker(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close"), Binding("q", "app.quit", "Quit", show=False)]
 
     def __init__(self, servers: list[str], selected: str | None) -> None:
         super().__init__()

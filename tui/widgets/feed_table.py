@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 
 from logwatch.tui.feed import Incident
 from logwatch.tui.literal import literal
-from logwatch.tui.widgets.spark_text import WidthChanged, number
+from logwatch.tui.widgets.spark_text import WidthChanged, number, times
 
 WIDE: tuple[tuple[str, str, int], ...] = (
     ("time", "time", 8),
@@ -99,7 +99,7 @@ class FeedTable(DataTable):
             "component": literal(incident.component),
             "value": Text(number(incident.value), justify="right"),
             "score": Text(number(incident.score), justify="right"),
-            "ratio": Text(f"{ratio:.1f}" if ratio < 100 else f"{ratio:.0f}", justify="right"),
+            "ratio": Text(times(ratio), justify="right"),
             "count": Text(f"{incident.count}", justify="right"),
         }
         reason = literal(incident.reason or f"{incident.component} {number(incident.value)}")

@@ -66,6 +66,21 @@ def number(value: float) -> str:
     return f"{value:.2f}"
 
 
+def times(ratio: float) -> str:
+    """A ratio to the threshold in at most 5 characters: 0.8, 12.5, 3021, 8e6, 1e300."""
+    if not math.isfinite(ratio):
+        return "-"
+    if ratio < 99.95:
+        return f"{ratio:.1f}"
+    if ratio < 99_999.5:
+        return f"{ratio:.0f}"
+    exponent = math.floor(math.log10(ratio))
+    mantissa = round(ratio / 10.0**exponent)
+    if mantissa == 10:
+        mantissa, exponent = 1, exponent + 1
+    return f"{mantissa}e{exponent}"
+
+
 def label(left: Text, right: str, style: Style | None = None) -> Text:
     """`left` and `right` in exactly LABEL_WIDTH columns (`left` is cut with an ellipsis)."""
     right = right[: LABEL_WIDTH - 3]
