@@ -33,11 +33,18 @@ def write_fast(sim: Simulator, out: BinaryIO, rows: int) -> int:
 
 def write_live(sim: Simulator, out: BinaryIO, rows_per_second: float, rows: int | None,
                stop: threading.Event) -> int:
-    """Write entries when they are due in real time until `rows` are written or `stop` is set."""
+    """Write entries when they are due in real time until `rows` are written or `stop` is set.
+
+    A time step's entries (every server and component) are written together when its first
+    entry is due, as servers that report each interval do; spread out at the average rate,
+    the last entry of a step would reach the file up to a whole step after its timestamp.
+    """
+    per_step = max(1, sim.entries_per_step)
     started = time.monotonic()
     written = 0
     while not stop.is_set() and (rows is None or written < rows):
         due = math.floor((time.monotonic() - started) * rows_per_second) + 1
+        due = math.ceil(due / per_step) * per_step
         if rows is not None:
             due = min(due, rows)
         if due > written:

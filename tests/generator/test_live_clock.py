@@ -62,3 +62,22 @@ def test_speed_runs_simulated_time_faster(tmp_path):
     # 180 entries = 20 steps of 10 s: 190 simulated seconds in about 2 real seconds.
     first, last = (time.mktime(time.strptime(s[:19], "%Y-%m-%dT%H:%M:%S")) for s in (stamps[0], stamps[-1]))
     assert last - first == 190
+
+
+def test_a_time_step_is_written_whole_when_it_is_due(tmp_path):
+    """At 9 entries/s (3 servers x 3 components = one 10 s step per second) the file holds
+    whole steps: a step's last entry does not reach the file most of a second after its first."""
+    out = tmp_path / "steps.txt"
+    process = subprocess.Popen([sys.executable, "-m", "logwatch.tui", "generate", "--rate", "9",
+                                "--out", str(out)], stderr=subprocess.PIPE)
+    counts = set()
+    deadline = time.monotonic() + 4
+    while time.monotonic() < deadline:
+        text = out.read_bytes() if out.exists() else b""
+        if text.endswith(b"\n"):
+            counts.add(text.count(b"\n"))
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=10) == 0, process.stderr.read()
+    assert len(counts - {0}) >= 2, counts
+    assert all(count % 9 == 0 for count in counts), sorted(counts)
