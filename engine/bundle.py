@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from logwatch.engine.errors import UserError
+from logwatch.engine.files import apply_umask
 from logwatch.engine.window.spec import FeatureSpec, Scaling
 
 FORMAT_VERSION = 1
@@ -226,6 +227,8 @@ def write_bundle(
             for item in Path(charts).iterdir():
                 if item.is_file():
                     shutil.copy2(item, charts_out / item.name)
+                    apply_umask(charts_out / item.name)  # not the source's mode (maybe 0600)
+        apply_umask(tmp, folder=True)  # mkdtemp makes it 0700; a bundle gets a plain new folder's mode
         _swap_into_place(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -14,6 +14,7 @@ import polars as pl
 from logwatch.engine.batch import SCHEMA, SCORE_SCHEMA
 from logwatch.engine.errors import UserError
 from logwatch.engine.export.columns import TIMESTAMP_FORMAT, export_columns, export_frame
+from logwatch.engine.files import apply_umask
 
 FORMATS = (".csv", ".jsonl", ".parquet")
 
@@ -56,6 +57,7 @@ class _FileWriter:
                 fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
                 self._tmp = Path(tmp)
                 self._handle = os.fdopen(fd, "wb")
+                apply_umask(fd)  # mkstemp makes it 0600; OUT gets a plain new file's mode
                 fresh = True
             if fresh:
                 self._header()
@@ -160,6 +162,7 @@ class ParquetWriter:
         os.close(fd)
         try:
             frame.write_parquet(tmp)
+            apply_umask(tmp)  # mkstemp makes it 0600; OUT gets a plain new file's mode
             os.replace(tmp, self.path)
         except OSError as error:
             Path(tmp).unlink(missing_ok=True)

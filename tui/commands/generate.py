@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from logwatch.engine.errors import UserError
+from logwatch.engine.files import apply_umask
 
 DEFAULT_DURATION = 86400.0
 """Fast mode without --entries or --duration writes one simulated day."""
@@ -92,6 +93,7 @@ def _run_fast(sim, out_path: str | None, rows: int) -> int:
     try:
         with os.fdopen(fd, "wb") as out:
             write_fast(sim, out, rows)
+        apply_umask(temp)  # mkstemp made it owner-only
         os.replace(temp, target)
     except BaseException:
         os.unlink(temp)
