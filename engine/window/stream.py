@@ -54,6 +54,12 @@ def _concat_rows(a: Rows, b: Rows) -> Rows:
     )
 
 
+STALE_STEPS = 2
+"""A server's newest step waits for all its components, but only until the stream (any
+server) is this many steps past it: a server that stopped mid-step, or never sends some
+components, must not have its last entries held back forever."""
+
+
 class StreamWindower:
     """Turns a stream of entry frames into feature windows, one server history at a time."""
 
@@ -63,6 +69,8 @@ class StreamWindower:
         self.grid = grid
         self._held: pl.DataFrame | None = None
         self._history: dict[str, Rows] = {}
+        self._newest = -(2**62)
+        """Newest step seen on any server."""
 
     @property
     def held(self) -> int:
@@ -82,7 +90,11 @@ class StreamWindower:
         known = pl.col("component").is_in(list(self.spec.components))
         at_max = pl.col("step") == pl.col("step").max().over("server")
         n_at_max = pl.col("component").filter(at_max & known).n_unique().over("server")
-        final = ~at_max | (n_at_max == self.spec.n_components)
+        newest = pool["step"].max()
+        if newest is not None:
+            self._newest = max(self._newest, int(newest))  # type: ignore[arg-type]
+        stale = pl.col("step") <= self._newest - STALE_STEPS
+        final = ~at_max | (n_at_max == self.spec.n_components) | stale
         mask = pool.select(final.alias("f"))["f"]
         self._held = pool.filter(~mask)
         return self._finalize(pool.filter(mask))

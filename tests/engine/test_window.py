@@ -129,3 +129,16 @@ def test_a_step_is_released_once_every_component_arrived():
     first_step = second.entries["step"][0]
     last = windower.flush()
     assert last.entries.height == 1 and (last.step - first_step).tolist() == [1]
+
+
+def test_an_incomplete_step_is_released_once_the_stream_is_two_steps_past_it():
+    """A server that sends only some components (or stops mid-step) is not held forever."""
+    spec = FeatureSpec(("A", "B"), window=2, step_seconds=10)
+    scaling = Scaling(("A", "B"), (np.zeros(2), np.ones(2)))
+    windower = StreamWindower(spec, scaling, StepGrid(10_000_000))
+    out = windower.push(frame_of([(0, "lonely", "A", 1), (0, "s", "A", 1), (0.01, "s", "B", 2)]))
+    assert out.entries["server"].to_list() == ["s", "s"] and windower.held == 1
+    out = windower.push(frame_of([(10, "s", "A", 3), (10.01, "s", "B", 4)]))
+    assert "lonely" not in out.entries["server"].to_list() and windower.held == 1  # may still come
+    out = windower.push(frame_of([(20, "s", "A", 5), (20.01, "s", "B", 6)]))
+    assert out.entries.filter(pl.col("server") == "lonely").height == 1 and windower.held == 0
