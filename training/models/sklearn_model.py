@@ -7,6 +7,8 @@ loop, so both backends have the same validation, early stopping and progress eve
 from __future__ import annotations
 
 import copy
+import signal
+import threading
 import warnings
 
 import numpy as np
@@ -57,29 +59,73 @@ def fit(
     model = build(config)
     probe = np.random.default_rng(config.seed).choice(len(target), min(LOSS_SAMPLE, len(target)), replace=False)
 
+    ctrl_c = DeferredSigint()
+
     def train_epoch(epoch: int) -> float:
+        ctrl_c.check()
         x = np.ascontiguousarray(inputs(epoch), dtype=np.float32)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model.partial_fit(x, target)
+        ctrl_c.check()  # before the epoch sklearn may have cut short is reported
         return _mse(model.predict(x[probe]), target[probe])
 
     def restore(state) -> None:
         model.coefs_, model.intercepts_ = state
 
-    history, best = run_epochs(
-        config,
-        train_epoch,
-        lambda: _mse(model.predict(val_inputs), val_target),
-        lambda: (copy.deepcopy(model.coefs_), copy.deepcopy(model.intercepts_)),
-        restore,
-        on_epoch,
-    )
+    with ctrl_c:
+        history, best = run_epochs(
+            config,
+            train_epoch,
+            lambda: _mse(model.predict(val_inputs), val_target),
+            lambda: (copy.deepcopy(model.coefs_), copy.deepcopy(model.intercepts_)),
+            restore,
+            on_epoch,
+        )
 
     def predict(x: np.ndarray) -> np.ndarray:
         return model.predict(np.asarray(x, dtype=np.float32))
 
     return Fitted("sklearn", predict, to_onnx(model, target.shape[1]), history, best)
+
+
+class DeferredSigint:
+    """Ctrl-C during the epoch loop, raised as KeyboardInterrupt at the next epoch boundary.
+
+    MLPRegressor catches a KeyboardInterrupt raised inside `partial_fit` and only warns, so
+    a Ctrl-C landing there ended that epoch and training went on (and replaced the old
+    bundle). Inside `with`, SIGINT only records the request; `check()` (called between
+    sklearn calls, from our code) and leaving the block raise KeyboardInterrupt instead.
+    Main thread only (the only place signal handlers can be set), an ignored SIGINT stays
+    ignored, and the previous handler is always restored. SIGTERM is not touched: its
+    handler (`training.run`) raises an exception sklearn does not catch.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __enter__(self) -> DeferredSigint:
+        self._previous = signal.getsignal(signal.SIGINT)
+        self._installed = (
+            threading.current_thread() is threading.main_thread()
+            and self._previous not in (signal.SIG_IGN, None)  # None: not set from Python
+        )
+        if self._installed:
+            signal.signal(signal.SIGINT, self._record)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+        if exc_type is None:
+            self.check()  # a Ctrl-C after the last epoch's check
+
+    def _record(self, signum, frame) -> None:  # noqa: ARG002
+        self.requested = True
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
 
 
 def to_onnx(model, n_features: int) -> bytes:
