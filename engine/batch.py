@@ -7,7 +7,6 @@ present only when the input carried labels.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -84,15 +83,3 @@ def conform(frame: pl.DataFrame) -> pl.DataFrame:
         cols.remove("anomaly_type")
     return frame.select(pl.col(c).cast(SCHEMA[c]) for c in cols)
 
-
-def concat_frames(frames: Sequence[pl.DataFrame]) -> pl.DataFrame:
-    """Stack frames of the batch schema (plus extra columns they all share) from different
-    batches: a label column some frames lack is added, null in their rows."""
-    present = {c for f in frames for c in f.columns}
-    labels = [c for c in LABEL_COLUMNS if c in present]
-    order = [c for c in SCHEMA if c in present] + [c for c in frames[0].columns if c not in SCHEMA]
-    filled = [
-        f.with_columns(pl.lit(None, SCHEMA[c]).alias(c) for c in labels if c not in f.columns)
-        for f in frames
-    ]
-    return pl.concat([f.select(order) for f in filled])

@@ -50,8 +50,8 @@ class TrainingControl:
         self.refresh_failed = False
         self._ids = count(1)
         self._candidate: TrainingEnded | None = None
-        self._candidate_auto = False
-        self._job_entries = 0
+        self._candidate_trained_on: int | None = None
+        """History entries the candidate was trained on when the app trained it by itself."""
         self.auto_trained_on: int | None = _background_entries(app.state.model.meta)
         """History entries the model in use was trained on, when the app trained it by itself."""
 
@@ -75,9 +75,8 @@ class TrainingControl:
         if self.job is not None or self._dialog() is not None:
             return  # one job at a time: the open retrain dialog may start the user's
         size = len(self.app.state.history)
-        if self._wants_first_model() and size >= self.app.options.first_model_entries:
-            self.start("memory", self.app.options.train_backend, background=True)
-        elif self._wants_refresh(size):
+        first = self._wants_first_model() and size >= self.app.options.first_model_entries
+        if first or self._wants_refresh(size):
             self.start("memory", self.app.options.train_backend, background=True)
 
     def ask(self) -> None:
@@ -101,7 +100,6 @@ class TrainingControl:
             old=state.model, old_threshold=state.threshold,
             old_flagged=state.flagged_count(COMPARE_ENTRIES), background=background,
         )
-        self._job_entries = len(state.history) if what == "memory" else 0
         self.job = TrainingJob(next(self._ids), plan, app.post_message)
         app.run_worker(self.job.run, thread=True, name="training", group="training", exit_on_error=False)
 
@@ -121,7 +119,9 @@ class TrainingControl:
         self.job = None
         if job.plan.background:
             if message.scorer is not None:
-                self._candidate, self._candidate_auto = message, True
+                history = job.plan.history
+                self._candidate = message
+                self._candidate_trained_on = history.height if history is not None else 0
                 if self.auto_trained_on is not None and self._user_threshold():
                     self.reject()  # the user set a threshold while it trained: keep theirs
                 else:
@@ -137,7 +137,7 @@ class TrainingControl:
             return
         screen = self._dialog()
         if message.scorer is not None:
-            self._candidate, self._candidate_auto = message, False
+            self._candidate, self._candidate_trained_on = message, None
             if screen is not None:
                 screen.show_result(message.comparison)
         elif screen is not None:
@@ -150,16 +150,16 @@ class TrainingControl:
         candidate, self._candidate = self._candidate, None
         if candidate is None or candidate.bundle is None:
             return
-        app, auto = self.app, self._candidate_auto
-        mark = {BACKGROUND_KEY: {"history_entries": self._job_entries}} if auto else None
+        app, trained_on = self.app, self._candidate_trained_on
+        mark = None if trained_on is None else {BACKGROUND_KEY: {"history_entries": trained_on}}
         try:
             path = promote(Path(candidate.bundle), app.model_dir, mark)
         except (UserError, OSError) as error:
-            if auto:  # not again and again into a folder that cannot take it
+            if trained_on is not None:  # not again and again into a folder that cannot take it
                 self.first_model_failed = self.refresh_failed = True
             app.notify(str(error), title="Model not swapped", severity="error", markup=False)
             return
-        self.auto_trained_on = self._job_entries if auto else None
+        self.auto_trained_on = trained_on
         info = replace(candidate.info, name=path.name, path=str(path))
         app.scorer = candidate.scorer
         app.ingest.scorer = candidate.scorer

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from logwatch.engine.batch import concat_frames, empty_frame
+from logwatch.engine.batch import empty_frame
 from logwatch.engine.window.features import joined_scaling, window_features
 from logwatch.engine.window.grid import StepGrid, infer_grid
 from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
@@ -86,7 +86,7 @@ class StreamWindower:
         stepped = frame.with_columns(self.grid.step_ids(pl.col("timestamp")))
         held = self._held
         # Held rows and new ones may come from batches that differ in label columns.
-        pool = stepped if held is None or held.height == 0 else concat_frames([held, stepped])
+        pool = stepped if held is None or held.height == 0 else pl.concat([held, stepped], how="diagonal_relaxed")
         known = pl.col("component").is_in(list(self.spec.components))
         at_max = pl.col("step") == pl.col("step").max().over("server")
         n_at_max = pl.col("component").filter(at_max & known).n_unique().over("server")

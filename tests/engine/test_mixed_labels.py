@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from logwatch.engine.batch import LABEL_COLUMNS, Batch, concat_frames
+from logwatch.engine.batch import LABEL_COLUMNS, Batch
 from logwatch.engine.detect import ZScoreDetector
 from logwatch.engine.export import open_writer
 from logwatch.engine.headless import run_headless
@@ -97,14 +97,3 @@ def test_headless_export_with_labels_then_none(tiny_bundle, generated, tmp_path)
     assert written["anomalous"].tail(-CUT).is_null().all()
     assert written["score"].tail(-CUT).is_not_null().all()
 
-
-def test_concat_frames_fills_missing_labels_with_nulls():
-    plain = pl.DataFrame({"timestamp": [None], "server": ["s"], "component": ["CPU"], "value": [1.0],
-                          "step": [3]}, schema_overrides={"timestamp": pl.Datetime("us")})
-    labeled = plain.with_columns(anomalous=pl.lit(True), anomaly_type=pl.lit("spike")).select(
-        "timestamp", "server", "component", "value", "anomalous", "anomaly_type", "step")
-    both = concat_frames([plain, labeled])
-    assert both.columns == ["timestamp", "server", "component", "value", "anomalous", "anomaly_type", "step"]
-    assert both.schema["anomalous"] == pl.Boolean and both.schema["anomaly_type"] == pl.String
-    assert both["anomalous"].to_list() == [None, True]
-    assert both["anomaly_type"].to_list() == [None, "spike"]
