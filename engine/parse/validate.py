@@ -72,8 +72,11 @@ def finish(
         pl.col("value"),
     ]
     if labels:
-        label = pl.col("anomalous").fill_null(False)
-        columns += [label.alias("anomalous"), pl.when(label).then(pl.col("anomaly_type")).alias("anomaly_type")]
+        # A line without `anomalous` stays unlabeled (null), as it would in a chunk with no
+        # labels at all: the same line must not count as normal or unlabeled by where the
+        # input was split.
+        label = pl.col("anomalous")
+        columns += [label, pl.when(label).then(pl.col("anomaly_type")).alias("anomaly_type")]
     frame = raw.select(columns)
     samples = [BadLine(f"{where}:{line}", reason) for line, reason in bad[:MAX_BAD_SAMPLES]]
     return Batch(frame, _count(bad, n_bad_rows), samples)

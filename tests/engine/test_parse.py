@@ -101,6 +101,15 @@ def test_extra_fields_ignored_labels_optional():
     assert labeled.frame["anomaly_type"].to_list() == ["spike", None]
 
 
+def test_a_line_without_a_label_is_unlabeled_whatever_chunk_it_lands_in():
+    labeled, bare = line({**entry(1), "anomalous": True, "anomaly_type": "spike"}), line(entry(2))
+    together = parse_lines(labeled + bare, where="x", first_line=1).frame
+    alone = parse_lines(bare, where="x", first_line=2).frame
+    assert "anomalous" not in alone.columns  # a chunk of unlabeled lines has no label column
+    assert together["anomalous"].to_list() == [True, None]
+    assert together["anomaly_type"].to_list() == ["spike", None]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("2025-01-05T14:22:31.123456", datetime(2025, 1, 5, 14, 22, 31, 123456)),
     ("2025-01-05T14:22:31", datetime(2025, 1, 5, 14, 22, 31)),
