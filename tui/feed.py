@@ -45,6 +45,9 @@ class Incident:
     """The source's own label of the peak entry (generated logs), if any."""
     peak_number: int
     """Entry number of the peak in the history (to find its neighbours for the details)."""
+    last_number: int = 0
+    """Entry number of its newest entry: the feed's order is arrival order, so after a
+    replay (log time going back) the replay's incidents still come first."""
 
     def text(self) -> str:
         """What the `/` filter matches against."""
@@ -52,7 +55,8 @@ class Incident:
 
 
 class Feed:
-    """Incidents newest first (by their last entry); `version` changes whenever they do."""
+    """Incidents newest first (by the arrival of their last entry); `version` changes
+    whenever they do."""
 
     def __init__(self, merge_seconds: float = MERGE_SECONDS, cap: int = FEED_CAP) -> None:
         self.merge_us = int(merge_seconds * 1_000_000)
@@ -84,20 +88,18 @@ class Feed:
         for start, end in zip(starts.tolist(), ends.tolist()):
             run = flagged[start:end]
             peak = start + int(np.argmax(history.relative[run]))
-            self._merge(history, run, flagged[peak], int(numbers[peak]))
+            self._merge(history, run, flagged[peak], int(numbers[peak]), int(numbers[start:end].max()))
         self._trim()
         self.version += 1
 
     def rebuild(self, history: History, factor: float) -> None:
         """Recompute the incidents the history still covers, for a new threshold.
 
-        Incidents older than the oldest entry in memory are kept as they were flagged.
+        Incidents that ended before the oldest entry in memory are kept as they were flagged.
         """
         order = history.order()
-        oldest = int(history.timestamp[order[0]]) if order.size else None
-        self._incidents = {
-            i.id: i for i in self._incidents.values() if oldest is not None and i.last < oldest
-        }
+        oldest = history.total - history.size
+        self._incidents = {i.id: i for i in self._incidents.values() if order.size and i.last_number < oldest}
         self._open = {}
         self.version += 1
         if order.size:
@@ -106,12 +108,12 @@ class Feed:
     def view(self, needle: str = "", limit: int | None = None) -> list[Incident]:
         """Incidents newest first, those containing `needle` (any case) only."""
         needle = needle.strip().lower()
-        items = sorted(self._incidents.values(), key=lambda i: (i.last, i.id), reverse=True)
+        items = sorted(self._incidents.values(), key=_newest_first, reverse=True)
         if needle:
             items = [i for i in items if needle in i.text()]
         return items if limit is None else items[:limit]
 
-    def _merge(self, history: History, run: np.ndarray, peak: int, number: int) -> None:
+    def _merge(self, history: History, run: np.ndarray, peak: int, number: int, last_number: int) -> None:
         server = history.servers.names[history.server[peak]]
         component = history.components.names[history.component[peak]]
         first, last = int(history.timestamp[run[0]]), int(history.timestamp[run[-1]])
@@ -119,13 +121,14 @@ class Feed:
         if current is not None and current.id in self._incidents and 0 <= first - current.last <= self.merge_us:
             current.last = max(current.last, last)
             current.count += run.size
+            current.last_number = max(current.last_number, last_number)
             if history.relative[peak] > current.relative:
                 _set_peak(current, history, peak, number)
             return
         incident = Incident(
             id=next(self._ids), server=server, component=component, first=first, last=last,
             count=int(run.size), value=0.0, expected=0.0, score=0.0, relative=0.0, reason="",
-            kind=None, peak_number=number,
+            kind=None, peak_number=number, last_number=last_number,
         )
         _set_peak(incident, history, peak, number)
         self._incidents[incident.id] = incident
@@ -134,9 +137,13 @@ class Feed:
     def _trim(self) -> None:
         if len(self._incidents) <= self.cap:
             return
-        keep = sorted(self._incidents.values(), key=lambda i: (i.last, i.id), reverse=True)[: self.cap]
+        keep = sorted(self._incidents.values(), key=_newest_first, reverse=True)[: self.cap]
         self._incidents = {i.id: i for i in keep}
         self._open = {k: v for k, v in self._open.items() if v.id in self._incidents}
+
+
+def _newest_first(incident: Incident) -> tuple[int, int]:
+    return incident.last_number, incident.id
 
 
 def _set_peak(incident: Incident, history: History, at: int, number: int) -> None:

@@ -150,7 +150,8 @@ class History:
             return 0.0, 0
         order = self.order()
         newest = self.timestamp[order[-1]]
-        recent = order[self.timestamp[order] > newest - int(seconds * 1e6)]
+        times = self.timestamp[order]
+        recent = order[(times > newest - int(seconds * 1e6)) & (times <= newest)]  # not a later timeline's
         if recent.size == 0:
             return 0.0, 0
         return float(np.mean(self.flagged(recent, factor))), int(recent.size)

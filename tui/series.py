@@ -49,7 +49,7 @@ def bucket(
         return Columns(empty, np.zeros(max(columns, 0), bool), math.nan, math.nan, math.nan)
     start = end_us - columns * span_us
     times = history.timestamp[positions]
-    inside = times >= start
+    inside = (times >= start) & (times < end_us)  # entries of a later timeline stay out
     positions, times = positions[inside], times[inside]
     index = np.minimum((times - start) // span_us, columns - 1)
     relative = history.relative[positions]
@@ -75,6 +75,20 @@ def bucket(
     high = float(finite.max()) if finite.size else math.nan
     current = float(series[-1]) if series.size else math.nan
     return Columns(values, marks, current, low, high)
+
+
+def newest_timeline(times: np.ndarray, span_us: int) -> int:
+    """Where the newest timeline of one server's entries (arrival order) begins: after the
+    last jump back in time by more than `span_us` (a replay, a rotated-in older file), as
+    long as the entries are still behind where they were before it. A straggler, or a
+    re-sent backlog the live entries have since passed, does not cut the chart."""
+    if times.size < 2:
+        return 0
+    peak = np.maximum.accumulate(times)
+    back = np.flatnonzero(times[1:] < times[:-1] - span_us) + 1
+    if back.size and times[-1] <= peak[back[-1] - 1]:
+        return int(back[-1])
+    return 0
 
 
 def aligned_end(newest_us: int, span_us: int) -> int:

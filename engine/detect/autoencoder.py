@@ -89,12 +89,10 @@ class AutoencoderDetector:
     def _score(self, windows: Windows) -> pl.DataFrame:
         entries = windows.entries
         if entries.height == 0:
-            return scored_empty(entries.drop("step", "late", strict=False))
+            return scored_empty(entries.drop("step", "late", "row", strict=False))
         # Which feature row and component each entry belongs to (null: no window yet).
         c_index = {c: i for i, c in enumerate(self.spec.components)}
-        where = entries.select("server", "step", "component").join(
-            windows.rows, on=["server", "step"], how="left", maintain_order="left"
-        ).select(
+        where = entries.select(
             pl.col("row"),
             pl.col("component").replace_strict(c_index, default=None, return_dtype=pl.Int64).alias("c"),
         )
@@ -119,7 +117,7 @@ class AutoencoderDetector:
             pl.Series("_tod", minutes, dtype=pl.Int64),
         )
         return scored.with_columns(self._reasons(scored)).drop(
-            "step", "late", "_share", "_flat", "_vol", "_vol_expected", "_tod"
+            "step", "late", "row", "_share", "_flat", "_vol", "_vol_expected", "_tod"
         )
 
     def _cells(self, w: Windows) -> dict[str, np.ndarray]:

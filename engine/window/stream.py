@@ -4,7 +4,8 @@ A step of a server is final as soon as every known component has a value for it,
 later step of that server begins, or at `flush()`. Entries of a step wait (are *held*) until
 the step is final, so features never depend on where the input was cut into batches.
 An entry for a step that is already final arrives too late to change it: it comes out
-with `late = true` and no window.
+with `late = true` and no window. An entry far behind its server's newest step (a replay,
+a rotated-in older file) starts a new timeline instead (see `timeline`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from logwatch.engine.window.features import joined_scaling, window_features
 from logwatch.engine.window.grid import StepGrid, infer_grid
 from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
 from logwatch.engine.window.spec import FeatureSpec, Scaling
+from logwatch.engine.window.timeline import Switch, switches
 
 
 @dataclass(slots=True)
@@ -26,7 +28,8 @@ class Windows:
     """What one push produced."""
 
     entries: pl.DataFrame
-    """Entries whose step is final, in arrival order, plus `step` (Int64) and `late` (Boolean)."""
+    """Entries whose step is final, in arrival order, plus `step` (Int64), `late` (Boolean)
+    and `row` (Int64: the entry's feature row in `x`, null when it has none)."""
     server: np.ndarray
     """Server of each feature row (object array)."""
     step: np.ndarray
@@ -37,13 +40,27 @@ class Windows:
     """(n, C) the scaling center used for each row (to turn predictions back into units)."""
     scale: np.ndarray
     """(n, C) the scaling scale used for each row."""
-    rows: pl.DataFrame
-    """`server`, `step`, `row` (index into `x`) of each feature row: join entries on it."""
 
 
 def _rows_frame(keys: list[pl.DataFrame]) -> pl.DataFrame:
     frame = pl.concat(keys) if keys else pl.DataFrame(schema={"server": pl.String, "step": pl.Int64})
     return frame.with_row_index("row").select("server", "step", pl.col("row").cast(pl.Int64))
+
+
+def _joined(parts: list[Windows]) -> Windows:
+    """One `Windows` of several, in order (row indices shifted to the joined features)."""
+    offsets = np.cumsum([0] + [len(p.x) for p in parts[:-1]])
+    return Windows(
+        pl.concat(
+            [p.entries.with_columns(pl.col("row") + int(o)) for p, o in zip(parts, offsets)],
+            how="diagonal_relaxed",
+        ),
+        np.concatenate([p.server for p in parts]),
+        np.concatenate([p.step for p in parts]),
+        np.vstack([p.x for p in parts]),
+        np.vstack([p.center for p in parts]),
+        np.vstack([p.scale for p in parts]),
+    )
 
 
 def _concat_rows(a: Rows, b: Rows) -> Rows:
@@ -69,8 +86,11 @@ class StreamWindower:
         self.grid = grid
         self._held: pl.DataFrame | None = None
         self._history: dict[str, Rows] = {}
-        self._newest = -(2**62)
-        """Newest step seen on any server."""
+        self._parked: dict[str, Rows] = {}
+        """Per server, the timeline it left when its entries went back in time."""
+        self.rewind_steps = spec.window
+        """How far behind its server's newest step an entry starts a new timeline: beyond a
+        window it could not be part of any window still to come."""
 
     @property
     def held(self) -> int:
@@ -87,15 +107,24 @@ class StreamWindower:
         held = self._held
         # Held rows and new ones may come from batches that differ in label columns.
         pool = stepped if held is None or held.height == 0 else pl.concat([held, stepped], how="diagonal_relaxed")
+        if pool.height == 0:
+            return self._empty(frame)
+        # After a server's entries went back in time, what came before is final: only its
+        # newest timeline (epoch) waits for complete steps.
+        epoch = np.zeros(pool.height, np.int64)
+        for switch in self._switches(pool):
+            if switch.kind == "rewind":
+                epoch[switch.row :] += pool["server"].slice(switch.row).eq(switch.server).to_numpy()
+        pool = pool.with_columns(pl.Series("_epoch", epoch))
+        current = pl.col("_epoch") == pl.col("_epoch").max().over("server")
         known = pl.col("component").is_in(list(self.spec.components))
-        at_max = pl.col("step") == pl.col("step").max().over("server")
+        at_max = pl.col("step") == pl.col("step").filter(current).max().over("server")
         n_at_max = pl.col("component").filter(at_max & known).n_unique().over("server")
-        newest = pool["step"].max()
-        if newest is not None:
-            self._newest = max(self._newest, int(newest))  # type: ignore[arg-type]
-        stale = pl.col("step") <= self._newest - STALE_STEPS
-        final = ~at_max | (n_at_max == self.spec.n_components) | stale
+        newest = pool.filter(pool.select(current.alias("c"))["c"])["step"].max()
+        stale = pl.col("step") <= newest - STALE_STEPS  # type: ignore[operator]
+        final = ~current | ~at_max | (n_at_max == self.spec.n_components) | stale
         mask = pool.select(final.alias("f"))["f"]
+        pool = pool.drop("_epoch")
         self._held = pool.filter(~mask)
         return self._finalize(pool.filter(mask))
 
@@ -106,13 +135,32 @@ class StreamWindower:
         pool, self._held = self._held, None
         return self._finalize(pool)
 
+    def _lasts(self, rows: dict[str, Rows] | None = None) -> dict[str, int]:
+        """Newest step of each server's history (or of `rows`)."""
+        rows = self._history if rows is None else rows
+        return {server: int(r.steps[-1]) for server, r in rows.items() if len(r)}
+
     def _finalize(self, ready: pl.DataFrame) -> Windows:
+        """Windows for `ready`, switching timelines where a server's entries went back in
+        time or returned to the timeline they had left."""
+        parts, done = [], 0
+        for switch in self._switches(ready):
+            parts.append(self._finalize_timeline(ready.slice(done, switch.row - done)))
+            if switch.kind == "rewind":
+                self._parked[switch.server] = self._history.pop(switch.server)
+            else:
+                self._history[switch.server] = self._parked.pop(switch.server)
+            done = switch.row
+        parts.append(self._finalize_timeline(ready.slice(done)))
+        return parts[0] if len(parts) == 1 else _joined(parts)
+
+    def _switches(self, frame: pl.DataFrame) -> list[Switch]:
+        return switches(frame, self._lasts(), self._lasts(self._parked), self.rewind_steps, self.spec.max_gap_steps)
+
+    def _finalize_timeline(self, ready: pl.DataFrame) -> Windows:
+        lasts = self._lasts()
         last = pl.DataFrame(
-            {
-                "server": list(self._history),
-                "_last": [int(r.steps[-1]) if len(r) else -(2**62) for r in self._history.values()],
-            },
-            schema={"server": pl.String, "_last": pl.Int64},
+            {"server": list(lasts), "_last": list(lasts.values())}, schema={"server": pl.String, "_last": pl.Int64}
         )
         ready = (
             ready.join(last, on="server", how="left", maintain_order="left")
@@ -147,20 +195,22 @@ class StreamWindower:
             centers.append(row_center[idx])
             scales.append(row_scale[idx])
         n_comp = self.spec.n_components
+        # Late entries never match: their steps are at or before the history's last one.
+        entries = ready.join(_rows_frame(keys), on=["server", "step"], how="left", maintain_order="left")
         return Windows(
-            ready,
+            entries,
             np.concatenate(servers) if servers else np.zeros(0, object),
             np.concatenate(steps) if steps else np.zeros(0, np.int64),
             np.vstack(xs) if xs else np.zeros((0, self.spec.dim), np.float32),
             np.vstack(centers) if centers else np.zeros((0, n_comp)),
             np.vstack(scales) if scales else np.zeros((0, n_comp)),
-            _rows_frame(keys),
         )
 
     def _empty(self, like: pl.DataFrame | None) -> Windows:
         base = like.head(0) if like is not None else empty_frame()
         entries = base.with_columns(
-            pl.lit(None, pl.Int64).alias("step"), pl.lit(None, pl.Boolean).alias("late")
+            pl.lit(None, pl.Int64).alias("step"), pl.lit(None, pl.Boolean).alias("late"),
+            pl.lit(None, pl.Int64).alias("row"),
         )
         n_comp = self.spec.n_components
         return Windows(
@@ -170,5 +220,4 @@ class StreamWindower:
             np.zeros((0, self.spec.dim), np.float32),
             np.zeros((0, n_comp)),
             np.zeros((0, n_comp)),
-            _rows_frame([]),
         )

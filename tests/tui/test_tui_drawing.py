@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from logwatch.tui.history import History
 from logwatch.tui.literal import literal, visible
-from logwatch.tui.series import StableScale, aligned_end, bucket, step_seconds
+from logwatch.tui.series import StableScale, aligned_end, bucket, newest_timeline, step_seconds
 from logwatch.tui.widgets.charts import histogram_chart, line_chart
 from logwatch.tui.widgets.spark_text import MARK, bar_row, label, levels, mark_row, times
 
@@ -90,3 +90,35 @@ def test_the_log_step_is_read_through_timestamp_jitter():
     quarter = History(100)
     quarter.append(_frame([t0 + timedelta(seconds=0.25 * i) for i in range(10)], [1.0] * 10, [0] * 10))
     assert step_seconds(quarter, quarter.order()) == 0.25
+
+
+def test_after_a_replay_the_chart_shows_the_replayed_entries_only():
+    """A log that went back in time (a replay, a rotated-in older file): the columns hold
+    the newest timeline, not the old entries at the same or later times."""
+    t0 = datetime(2025, 1, 5)
+    history = History(100)
+    old = [t0 + timedelta(seconds=10 * i) for i in range(12)]        # 00:00:00 .. 00:01:50
+    replay = [t0 + timedelta(seconds=10 * i) for i in range(3)]      # 00:00:00 .. 00:00:20 again
+    history.append(_frame(old + replay, [1.0] * 12 + [50.0] * 3, [0] * 15))
+    order = history.order()
+    times = history.timestamp[order]
+    start = newest_timeline(times, 10_000_000)
+    assert start == 12
+    kept = order[start:]
+    end = aligned_end(int(history.timestamp[kept[-1]]), 10_000_000)
+    columns = bucket(history, kept, end_us=end, span_us=10_000_000, columns=3, factor=1.0)
+    assert columns.values.tolist() == [50.0, 50.0, 50.0]
+    # Without the cut the old entries at the same times would be averaged in.
+    mixed = bucket(history, order, end_us=end, span_us=10_000_000, columns=3, factor=1.0)
+    assert mixed.values.tolist() != [50.0, 50.0, 50.0]
+    # A straggler the live entries have passed again cuts nothing.
+    live = old + [t0] + [t0 + timedelta(seconds=120)]
+    assert newest_timeline(np.array([int(t.timestamp() * 1e6) for t in live]), 10_000_000) == 0
+
+
+def test_the_flagged_share_leaves_out_entries_after_the_newest():
+    t0 = datetime(2025, 1, 5)
+    history = History(100)
+    times = [t0 + timedelta(seconds=s) for s in (100, 110, 120, 10)]  # then a replay from 00:00:10
+    history.append(_frame(times, [1.0] * 4, [5, 5, 5, 0]))
+    assert history.rate(1.0, 60) == (0.0, 1)

@@ -109,3 +109,14 @@ def test_history_frame_round_trips_labels():
     assert out.get_column("anomaly_type").to_list() == [None, "spike"]
     assert out.get_column("anomalous").to_list() == [False, True]
     assert out.get_column("server").to_list() == ["s1", "s1"]
+
+
+def test_a_replay_s_incidents_come_first_and_a_new_threshold_keeps_them_once():
+    """Log time going back (a replay, a rotated-in older file): the feed is in arrival
+    order, so what was just flagged is on top, and rebuilding does not duplicate it."""
+    state = MonitorState(ModelInfo("z", "z-score", 2.0), clock=lambda: 0.0)
+    state.add(scored([1.0] * 3, [9.0, 0.0, 0.0], server="old", start=datetime(2025, 1, 6)))
+    state.add(scored([1.0] * 3, [9.0, 0.0, 0.0], server="replay", start=datetime(2025, 1, 5)))
+    assert [i.server for i in state.feed.view()] == ["replay", "old"]
+    state.set_threshold(3.0)
+    assert [i.server for i in state.feed.view()] == ["replay", "old"]

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from logwatch.tui.keys import bindings
 from logwatch.tui.literal import literal
-from logwatch.tui.series import StableScale, aligned_end, bucket, nice_ceiling, step_seconds
+from logwatch.tui.series import StableScale, aligned_end, bucket, newest_timeline, nice_ceiling, step_seconds
 from logwatch.tui.state import MonitorState
 from logwatch.tui.widgets.feed_table import FeedTable
 from logwatch.tui.widgets.metric_spark import MetricSpark
@@ -111,9 +111,10 @@ class MainScreen(Screen):
         bar.span = span_words(span)
         if positions.size == 0:
             return
+        span_us = max(int(span * 1e6), 1)
+        positions = positions[newest_timeline(history.timestamp[positions], span_us) :]
         newest = int(history.timestamp[positions[-1]])
         bar.newest = datetime.fromtimestamp(newest / 1e6, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-        span_us = max(int(span * 1e6), 1)
         end = aligned_end(newest, span_us)
         components = history.component[positions]
         for code, name in enumerate(history.components.names):

@@ -1,0 +1,121 @@
+"""Entries that go back in time: a replay starts over, a re-sent backlog does not cost the
+live entries after it a warm-up, and entries a little behind stay late."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from engine_support import read_all, run_cli
+from logwatch.engine.window import FeatureSpec, StreamWindower, align, discover_components, fit_scaling
+
+CHUNK = 500
+STEP = 9
+"""Entries per time step in the generated logs (3 servers x 3 components)."""
+
+
+def _windower(frame: pl.DataFrame) -> StreamWindower:
+    spec = FeatureSpec(discover_components(frame), window=5, step_seconds=10)
+    grid, rows = align(frame, spec)
+    return StreamWindower(spec, fit_scaling(rows, spec.components), grid)
+
+
+def _push(windower: StreamWindower, frame: pl.DataFrame) -> list:
+    return [windower.push(frame.slice(i, CHUNK)) for i in range(0, frame.height, CHUNK)]
+
+
+def _features(outs: list) -> dict[tuple[str, int], np.ndarray]:
+    return {(str(s), int(t)): x for o in outs for s, t, x in zip(o.server, o.step, o.x)}
+
+
+def _entries(outs: list) -> pl.DataFrame:
+    return pl.concat([o.entries for o in outs], how="diagonal_relaxed")
+
+
+def test_a_replay_is_scored_as_if_read_fresh(generated):
+    frame = read_all(generated)
+    replayed = _windower(frame)
+    _push(replayed, frame)
+    again = _push(replayed, frame) + [replayed.flush()]
+    fresh = _windower(frame)
+    first = _push(fresh, frame) + [fresh.flush()]
+    assert _entries(again).height == frame.height  # the held end of the first pass, then all of the replay
+    assert not _entries(again)["late"].any()
+    mine, reference = _features(again), _features(first)
+    assert mine.keys() == reference.keys() and len(mine) > 3000
+    assert all(np.array_equal(mine[k], reference[k]) for k in reference)
+
+
+def test_live_entries_after_a_resent_backlog_continue_without_a_warm_up(generated):
+    frame = read_all(generated)
+    cut = 667 * STEP  # a step boundary
+    backlog = frame.slice(cut - 100 * STEP, 50 * STEP)  # 100 steps back: more than a window
+    resent = _windower(frame)
+    _push(resent, frame.head(cut))
+    during = _push(resent, backlog)
+    after = _push(resent, frame.slice(cut)) + [resent.flush()]
+    plain = _windower(frame)
+    _push(plain, frame.head(cut))
+    reference = _features(_push(plain, frame.slice(cut)) + [plain.flush()])
+    mine = _features(after)
+    assert mine.keys() == reference.keys()
+    assert all(np.array_equal(mine[k], reference[k]) for k in reference)
+    assert len(_features(during)) > 0  # the backlog itself was windowed as its own timeline
+
+
+def test_entries_a_little_behind_are_late(generated):
+    frame = read_all(generated)
+    cut = 667 * STEP
+    windower = _windower(frame)
+    _push(windower, frame.head(cut))
+    behind = _push(windower, frame.slice(cut - 3 * STEP, 2 * STEP))  # 2-3 steps back, inside a window
+    out = _entries(behind)
+    assert out.height == 2 * STEP and out["late"].all() and out["row"].is_null().all()
+    assert len(_features(behind)) == 0
+
+
+def _export(log, bundle, out) -> pl.DataFrame:
+    done = run_cli("tui", str(log), "--model", str(bundle), "--export", str(out), "--all")
+    assert done.returncode == 0, done.stderr.decode()
+    return pl.read_csv(out, try_parse_dates=True)
+
+
+def test_a_log_that_goes_back_in_time_is_scored_like_two_logs(tmp_path, generated, tiny_bundle):
+    """End to end: a log whose second part starts over at the first part's timestamps (with
+    other values) is scored as if each part were a log of its own."""
+    frame = pl.read_ndjson(generated).head(2 * 333 * STEP)
+    one, two = frame.head(333 * STEP), frame.tail(333 * STEP)
+    assert one.select("server", "component").equals(two.select("server", "component"))
+    two = two.with_columns(one["timestamp"])  # the same steps again, other values
+    paths = [tmp_path / name for name in ("one.jsonl", "two.jsonl", "both.jsonl")]
+    for path, part in zip(paths, (one, two, pl.concat([one, two]))):
+        part.write_ndjson(path)
+    alone = [_export(path, tiny_bundle, tmp_path / f"{path.stem}.csv") for path in paths[:2]]
+    both = _export(paths[2], tiny_bundle, tmp_path / "both.csv")
+    assert both.height == one.height + two.height
+    for part, mine in zip(alone, (both.head(one.height), both.tail(two.height))):
+        assert mine.select("timestamp", "server", "component", "value").equals(
+            part.select("timestamp", "server", "component", "value"))
+        assert mine["score"].null_count() == part["score"].null_count() < 200
+        assert np.allclose(mine["score"].to_numpy(), part["score"].to_numpy(), equal_nan=True)
+
+
+def _switches(steps: list[tuple[str, int]], last: dict[str, int], parked: dict[str, int] | None = None):
+    from logwatch.engine.window.timeline import switches
+
+    frame = pl.DataFrame({"server": [s for s, _ in steps], "step": [t for _, t in steps]})
+    return [(w.row, w.server, w.kind) for w in switches(frame, last, parked or {}, 16, 5)]
+
+
+def test_switches_by_hand():
+    assert _switches([("a", 100 - 16), ("a", 101)], {"a": 100}) == []  # a window back: late, not a rewind
+    assert _switches([("a", 101), ("b", 10), ("a", 50), ("a", 51), ("a", 30)], {"a": 100, "b": 10}) == [
+        (2, "a", "rewind"),  # 51 steps behind a's newest (101), b is another server
+        (4, "a", "rewind"),  # 21 behind the new timeline's newest (51)
+    ]
+    # A backlog re-sent, then live entries that continue the parked timeline resume it ...
+    assert _switches([("a", 60), ("a", 61), ("a", 101)], {"a": 100}) == [(0, "a", "rewind"), (2, "a", "resume")]
+    # ... but a replay that catches up and goes on is one timeline: no gap, nothing to resume.
+    assert _switches([("a", 99), ("a", 100), ("a", 101)], {"a": 99}, {"a": 100}) == []
+    # Entries too far after the parked end open a gap in both: no resume either.
+    assert _switches([("a", 120)], {"a": 61}, {"a": 100}) == []
