@@ -74,6 +74,7 @@ def run_headless(
     summary = Summary(detector=scorer.detector.name)
     started = time.perf_counter()
     writer: ExportWriter | None = None
+    unlabeled_export = False  # opened without `anomalous`: said once if labels come later
     reported = 0
 
     def take(scored: pl.DataFrame) -> None:
@@ -103,6 +104,15 @@ def run_headless(
             summary.entries += batch.frame.height
             if writer is None and open_export is not None and batch.frame.height:
                 writer = start_export(batch.has_labels)
+                unlabeled_export = not batch.has_labels
+            elif writer is not None and unlabeled_export and batch.has_labels:
+                print(
+                    f"logwatch: note: `anomalous` labels start after entry {summary.entries - batch.frame.height:,}; "
+                    "the export's columns were set by the entries before, which had none, so it has no "
+                    "`anomalous` column (--eval counts the labels)",
+                    file=err, flush=True,
+                )
+                unlabeled_export = False
             take(scorer.score(batch))
         if writer is None and open_export is not None:
             writer = start_export(False)

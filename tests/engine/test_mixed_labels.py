@@ -7,6 +7,7 @@ go on, and the entries that had no labels come out with null label columns.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -97,3 +98,14 @@ def test_headless_export_with_labels_then_none(tiny_bundle, generated, tmp_path)
     assert written["anomalous"].tail(-CUT).is_null().all()
     assert written["score"].tail(-CUT).is_not_null().all()
 
+
+
+def test_headless_export_says_once_when_labels_come_after_its_columns_were_set(generated, tmp_path):
+    batches = _batches(generated, labeled_first=False)
+    out, err = tmp_path / "s.csv", io.StringIO()
+    summary = run_headless(batches, Scorer(ZScoreDetector()), lambda labels: open_writer(out, labels=labels),
+                           write_all=True, read_ahead=0, write_behind=0, err=err)
+    assert summary.written == sum(len(b) for b in batches)
+    assert "anomalous" not in pl.read_csv(out).columns
+    (line,) = err.getvalue().splitlines()
+    assert f"labels start after entry {CUT:,}" in line and "--eval counts the labels" in line
