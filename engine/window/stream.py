@@ -20,7 +20,7 @@ from logwatch.engine.window.features import joined_scaling, window_features
 from logwatch.engine.window.grid import StepGrid, infer_grid
 from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
 from logwatch.engine.window.spec import FeatureSpec, Scaling
-from logwatch.engine.window.timeline import Switch, switches
+from logwatch.engine.window.timeline import CURRENT, PARKED, Timelines, timelines
 
 
 @dataclass(slots=True)
@@ -43,24 +43,13 @@ class Windows:
 
 
 def _rows_frame(keys: list[pl.DataFrame]) -> pl.DataFrame:
-    frame = pl.concat(keys) if keys else pl.DataFrame(schema={"server": pl.String, "step": pl.Int64})
-    return frame.with_row_index("row").select("server", "step", pl.col("row").cast(pl.Int64))
+    frame = pl.concat(keys) if keys else pl.DataFrame(schema={"_track": pl.String, "step": pl.Int64})
+    return frame.with_row_index("row").select("_track", "step", pl.col("row").cast(pl.Int64))
 
 
-def _joined(parts: list[Windows]) -> Windows:
-    """One `Windows` of several, in order (row indices shifted to the joined features)."""
-    offsets = np.cumsum([0] + [len(p.x) for p in parts[:-1]])
-    return Windows(
-        pl.concat(
-            [p.entries.with_columns(pl.col("row") + int(o)) for p, o in zip(parts, offsets)],
-            how="diagonal_relaxed",
-        ),
-        np.concatenate([p.server for p in parts]),
-        np.concatenate([p.step for p in parts]),
-        np.vstack([p.x for p in parts]),
-        np.vstack([p.center for p in parts]),
-        np.vstack([p.scale for p in parts]),
-    )
+def _track(server: str, timeline: int) -> str:
+    """The history key of one of a server's timelines (its current one is the server's name)."""
+    return server if timeline == CURRENT else f"{server}\x1f{timeline}"
 
 
 def _concat_rows(a: Rows, b: Rows) -> Rows:
@@ -109,24 +98,35 @@ class StreamWindower:
         pool = stepped if held is None or held.height == 0 else pl.concat([held, stepped], how="diagonal_relaxed")
         if pool.height == 0:
             return self._empty(frame)
-        # After a server's entries went back in time, what came before is final: only its
-        # newest timeline (epoch) waits for complete steps.
-        epoch = np.zeros(pool.height, np.int64)
-        for switch in self._switches(pool):
-            if switch.kind == "rewind":
-                epoch[switch.row :] += pool["server"].slice(switch.row).eq(switch.server).to_numpy()
-        pool = pool.with_columns(pl.Series("_epoch", epoch))
-        current = pl.col("_epoch") == pl.col("_epoch").max().over("server")
+        # After a server's entries went back in time, its other timelines are final: only
+        # the one its newest entry belongs to waits for complete steps.
+        found = self._timelines(pool)
+        if found.timeline is None:
+            current = pl.lit(True)
+        else:
+            pool = pool.with_columns(pl.Series("_timeline", found.timeline))
+            current = pl.col("_timeline") == pl.col("_timeline").last().over("server")
         known = pl.col("component").is_in(list(self.spec.components))
         at_max = pl.col("step") == pl.col("step").filter(current).max().over("server")
         n_at_max = pl.col("component").filter(at_max & known).n_unique().over("server")
-        newest = pool.filter(pool.select(current.alias("c"))["c"])["step"].max()
-        stale = pl.col("step") <= newest - STALE_STEPS  # type: ignore[operator]
+        stale = pl.col("step") <= self._stream_newest(pool, current, found) - STALE_STEPS
         final = ~current | ~at_max | (n_at_max == self.spec.n_components) | stale
         mask = pool.select(final.alias("f"))["f"]
-        pool = pool.drop("_epoch")
+        pool = pool.drop("_timeline", strict=False)
         self._held = pool.filter(~mask)
         return self._finalize(pool.filter(mask))
+
+    def _stream_newest(self, pool: pl.DataFrame, current: pl.Expr, found: Timelines) -> pl.Expr:
+        """How far the stream has gone, for each entry's step. With one timeline per server,
+        the newest step of any. When servers went back in time, the newest step at most
+        `rewind_steps` ahead of the entry's: a server far ahead is on another timeline."""
+        steps = pool.filter(pool.select(current.alias("c"))["c"])["step"]
+        if found.timeline is None:
+            return pl.lit(steps.max(), pl.Int64)
+        known = np.unique(steps.to_numpy())
+        below = np.searchsorted(known, pool["step"].to_numpy() + self.rewind_steps, side="right") - 1
+        near = np.where(below >= 0, known[np.maximum(below, 0)], np.iinfo(np.int64).min // 2)
+        return pl.lit(pl.Series(near, dtype=pl.Int64))
 
     def flush(self) -> Windows:
         """Finalize every held entry (end of input)."""
@@ -141,36 +141,62 @@ class StreamWindower:
         return {server: int(r.steps[-1]) for server, r in rows.items() if len(r)}
 
     def _finalize(self, ready: pl.DataFrame) -> Windows:
-        """Windows for `ready`, switching timelines where a server's entries went back in
-        time or returned to the timeline they had left."""
-        parts, done = [], 0
-        for switch in self._switches(ready):
-            parts.append(self._finalize_timeline(ready.slice(done, switch.row - done)))
-            if switch.kind == "rewind":
-                self._parked[switch.server] = self._history.pop(switch.server)
-            else:
-                self._history[switch.server] = self._parked.pop(switch.server)
-            done = switch.row
-        parts.append(self._finalize_timeline(ready.slice(done)))
-        return parts[0] if len(parts) == 1 else _joined(parts)
+        """Windows for `ready`, each entry against the history of its server's timeline
+        (see `timeline`): all timelines in one pass, so entries that alternate between
+        two timelines cost no more than entries in order."""
+        found = self._timelines(ready)
+        if found.timeline is None:
+            return self._finalize_tracks(ready.with_columns(pl.col("server").alias("_track")), self._history, False)
+        numbers = pl.Series("_timeline", found.timeline)
+        ready = ready.with_columns(
+            pl.when(numbers == CURRENT).then(pl.col("server"))
+            .otherwise(pl.format("{}\x1f{}", pl.col("server"), numbers)).alias("_track")
+        )
+        # Every timeline's history under its own key; the current ones keep the server's name.
+        histories = dict(self._history)
+        other = set(ready.filter(numbers != CURRENT)["_track"].unique())
+        for server in found.current:
+            if server in self._parked:
+                histories[_track(server, PARKED)] = self._parked.pop(server)
+                other.add(_track(server, PARKED))
+        out = self._finalize_tracks(ready, histories, True)
+        now = {server: histories.get(_track(server, number)) for server, number in found.current.items()}
+        for server, number in found.parked.items():
+            if (rows := histories.get(_track(server, number))) is not None:
+                self._parked[server] = rows
+        self._history = {key: rows for key, rows in histories.items() if key not in other and key not in now}
+        self._history |= {server: rows for server, rows in now.items() if rows is not None}
+        return out
 
-    def _switches(self, frame: pl.DataFrame) -> list[Switch]:
-        return switches(frame, self._lasts(), self._lasts(self._parked), self.rewind_steps, self.spec.max_gap_steps)
+    def _timelines(self, frame: pl.DataFrame) -> Timelines:
+        return timelines(frame, self._lasts(), self._lasts(self._parked), self.rewind_steps, self.spec.max_gap_steps)
 
-    def _finalize_timeline(self, ready: pl.DataFrame) -> Windows:
-        lasts = self._lasts()
+    def _finalize_tracks(self, ready: pl.DataFrame, histories: dict[str, Rows], renamed: bool) -> Windows:
+        """Windows for `ready`, whose `_track` column names the history (in `histories`,
+        updated in place) each entry continues: its server's name for the current timeline,
+        another key for another timeline (`renamed`: some rows have one)."""
+        lasts = self._lasts(histories)
         last = pl.DataFrame(
-            {"server": list(lasts), "_last": list(lasts.values())}, schema={"server": pl.String, "_last": pl.Int64}
+            {"_track": list(lasts), "_last": list(lasts.values())}, schema={"_track": pl.String, "_last": pl.Int64}
         )
         ready = (
-            ready.join(last, on="server", how="left", maintain_order="left")
-            .with_columns((pl.col("step") <= pl.col("_last")).fill_null(False).alias("late"))
+            ready.join(last, on="_track", how="left", maintain_order="left")
+            .with_columns(
+                # Late: at or before the history's last step, or behind a later step of its
+                # own timeline that arrived first (that step began, so this one was final).
+                ((pl.col("step") <= pl.col("_last")).fill_null(False)
+                 | (pl.col("step") < pl.col("step").cum_max().shift(1).over("_track")).fill_null(False)
+                 ).alias("late")
+            )
             .drop("_last")
         )
         fresh = ready.filter(~pl.col("late"))
         servers, steps, xs, centers, scales, keys = [], [], [], [], [], []
-        for server, (step_ids, values, _) in pivot_steps(fresh, self.spec.components).items():
-            history = self._history.get(server)
+        track_server = dict(fresh.select("_track", "server").unique().iter_rows()) if renamed else {}
+        by_track = fresh.drop("server").rename({"_track": "server"})
+        for track, (step_ids, values, _) in pivot_steps(by_track, self.spec.components).items():
+            server = track_server.get(track, track)
+            history = histories.get(track)
             new = extend_rows(history, step_ids, values, self.spec.max_gap_steps)
             empty = Rows(new.steps[:0], new.values[:0], new.position[:0])
             past = history if history is not None else empty
@@ -182,12 +208,12 @@ class StreamWindower:
                 past, new, self.spec, center, scale, self.grid, profile, noise, row_scaling
             )
             keep = self.spec.history_rows
-            self._history[server] = _concat_rows(past.tail(keep), new).tail(keep)
+            histories[track] = _concat_rows(past.tail(keep), new).tail(keep)
             servers.append(np.full(len(idx), server, dtype=object))
             steps.append(new.steps[idx])
             keys.append(
                 pl.DataFrame(
-                    {"server": pl.repeat(server, len(idx), dtype=pl.String, eager=True),
+                    {"_track": pl.repeat(track, len(idx), dtype=pl.String, eager=True),
                      "step": pl.Series(new.steps[idx], dtype=pl.Int64)}
                 )
             )
@@ -196,9 +222,9 @@ class StreamWindower:
             scales.append(row_scale[idx])
         n_comp = self.spec.n_components
         # Late entries never match: their steps are at or before the history's last one.
-        entries = ready.join(_rows_frame(keys), on=["server", "step"], how="left", maintain_order="left")
+        entries = ready.join(_rows_frame(keys), on=["_track", "step"], how="left", maintain_order="left")
         return Windows(
-            entries,
+            entries.drop("_track"),
             np.concatenate(servers) if servers else np.zeros(0, object),
             np.concatenate(steps) if steps else np.zeros(0, np.int64),
             np.vstack(xs) if xs else np.zeros((0, self.spec.dim), np.float32),

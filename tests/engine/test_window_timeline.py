@@ -63,6 +63,39 @@ def test_live_entries_after_a_resent_backlog_continue_without_a_warm_up(generate
     assert len(_features(during)) > 0  # the backlog itself was windowed as its own timeline
 
 
+def _steps(frame: pl.DataFrame, first: int, count: int) -> list[pl.DataFrame]:
+    return [frame.slice((first + i) * STEP, STEP) for i in range(count)]
+
+
+def test_two_timelines_written_in_turn_each_keep_their_history(generated):
+    """Steps of two files (one 400 steps behind the other) arrive in turn: each file is
+    windowed against its own history, as if it were read alone."""
+    frame = read_all(generated)
+    old, new = _steps(frame, 100, 200), _steps(frame, 500, 200)
+    turns = pl.concat([part for pair in zip(new, old) for part in pair])
+    mine = _features(_push(windower := _windower(frame), turns) + [windower.flush()])
+    alone = {}
+    for steps in (old, new):
+        fresh = _windower(frame)
+        alone |= _features(_push(fresh, pl.concat(steps)) + [fresh.flush()])
+    assert mine.keys() == alone.keys() and len(alone) > 2 * 3 * 150
+    assert all(np.array_equal(mine[k], alone[k]) for k in alone)
+
+
+def test_a_straggler_far_behind_does_not_cost_the_live_entries_a_warm_up(generated):
+    """One entry from 100 steps back arrives in the middle of a step: the rest of that step
+    and everything after it are windowed as if the straggler had never come."""
+    frame = read_all(generated)
+    cut = 667 * STEP + 4  # in the middle of a step
+    straggler = frame.slice(cut - 100 * STEP, 1)
+    live = _windower(frame)
+    mine = _features(_push(live, pl.concat([frame.head(cut), straggler, frame.slice(cut)])) + [live.flush()])
+    plain = _windower(frame)
+    reference = _features(_push(plain, frame) + [plain.flush()])
+    assert mine.keys() == reference.keys()
+    assert all(np.array_equal(mine[k], reference[k]) for k in reference)
+
+
 def test_entries_a_little_behind_are_late(generated):
     frame = read_all(generated)
     cut = 667 * STEP
@@ -72,6 +105,28 @@ def test_entries_a_little_behind_are_late(generated):
     out = _entries(behind)
     assert out.height == 2 * STEP and out["late"].all() and out["row"].is_null().all()
     assert len(_features(behind)) == 0
+
+
+def test_an_entry_behind_a_step_that_began_is_late_wherever_the_input_is_cut(generated):
+    """A step is final once a later step of its server begins, in one batch as across two:
+    an entry for it arriving after that is late (its value changes nothing)."""
+    frame = read_all(generated)
+    at = 667 * STEP + 4  # four entries of step 667 have arrived
+    stray = frame.slice(at - 4 - STEP, 1).with_columns(pl.lit(999.0).alias("value"))  # step 666 again
+    log = pl.concat([frame.head(at), stray, frame.slice(at)])
+    results = []
+    for cuts in ([log.height], [at, log.height], [at + 1, log.height]):
+        windower, outs, done = _windower(frame), [], 0
+        for cut in cuts:
+            outs.append(windower.push(log.slice(done, cut - done)))
+            done = cut
+        outs.append(windower.flush())
+        results.append((_features(outs), _entries(outs)))
+    (one, _), *others = results
+    for features, entries in results:
+        assert entries.height == log.height
+        assert entries.filter(pl.col("late"))["value"].to_list() == [999.0]
+        assert features.keys() == one.keys() and all(np.array_equal(features[k], one[k]) for k in one)
 
 
 def _export(log, bundle, out) -> pl.DataFrame:
@@ -119,3 +174,11 @@ def test_switches_by_hand():
     assert _switches([("a", 99), ("a", 100), ("a", 101)], {"a": 99}, {"a": 100}) == []
     # Entries too far after the parked end open a gap in both: no resume either.
     assert _switches([("a", 120)], {"a": 61}, {"a": 100}) == []
+    # The rest of a step a straggler interrupted goes back to it (its last step again) ...
+    assert _switches([("a", 100), ("a", 50), ("a", 100)], {"a": 99}) == [(1, "a", "rewind"), (2, "a", "resume")]
+    # ... and two timelines written in turn switch back and forth, each resuming the other.
+    assert _switches([("a", 60), ("a", 101), ("a", 61), ("a", 102)], {"a": 100}) == [
+        (0, "a", "rewind"), (1, "a", "resume"), (2, "a", "resume"), (3, "a", "resume")
+    ]
+    # A third timeline parks the current one and forgets the oldest.
+    assert _switches([("a", 60), ("a", 20), ("a", 101)], {"a": 100}) == [(0, "a", "rewind"), (1, "a", "rewind")]
