@@ -12,6 +12,8 @@ model keep their meaning after a model swap.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import polars as pl
 
@@ -145,15 +147,21 @@ class History:
             return self.relative[positions] > factor
 
     def rate(self, factor: float, seconds: float) -> tuple[float, int]:
-        """Share of entries flagged in the last `seconds` of log time, and how many entries that is."""
+        """Share of entries flagged in the last `seconds` of log time, and how many entries
+        that is. Each server's window ends at its own newest entry (arrival order), so a
+        server that went back in time (a replay) is measured on its newest timeline; the
+        share is NaN when none of those entries has a score yet."""
         if self.size == 0:
-            return 0.0, 0
+            return math.nan, 0
         order = self.order()
-        newest = self.timestamp[order[-1]]
-        times = self.timestamp[order]
-        recent = order[(times > newest - int(seconds * 1e6)) & (times <= newest)]  # not a later timeline's
-        if recent.size == 0:
-            return 0.0, 0
+        times, servers = self.timestamp[order], self.server[order]
+        newest_first = order.size - 1 - np.unique(servers[::-1], return_index=True)[1]
+        newest = np.zeros(int(servers.max()) + 1, np.int64)
+        newest[servers[newest_first]] = times[newest_first]
+        end = newest[servers]
+        recent = order[(times > end - int(seconds * 1e6)) & (times <= end)]  # not a later timeline's
+        if not np.isfinite(self.relative[recent]).any():
+            return math.nan, int(recent.size)
         return float(np.mean(self.flagged(recent, factor))), int(recent.size)
 
     def frame(self, positions: np.ndarray | None = None) -> pl.DataFrame:

@@ -141,7 +141,7 @@ def step_seconds(history: History, positions: np.ndarray) -> float | None:
     components = history.component[positions]
     first = components[-1]
     times = history.timestamp[positions[components == first]]
-    gaps = np.diff(times[-200:])
+    gaps = np.diff(np.sort(times[-200:]))  # in log time: a log that went back in time has one jump
     gaps = gaps[gaps > 0]
     if not gaps.size:
         return None

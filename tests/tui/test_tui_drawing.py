@@ -90,6 +90,11 @@ def test_the_log_step_is_read_through_timestamp_jitter():
     quarter = History(100)
     quarter.append(_frame([t0 + timedelta(seconds=0.25 * i) for i in range(10)], [1.0] * 10, [0] * 10))
     assert step_seconds(quarter, quarter.order()) == 0.25
+    # Two timelines a day apart, their steps in turn: still the 10 s step.
+    turns = [t0 + timedelta(days=i % 2, seconds=10 * (i // 2)) for i in range(40)]
+    both = History(100)
+    both.append(_frame(turns, [1.0] * 40, [0] * 40))
+    assert step_seconds(both, both.order()) == 10.0
 
 
 def test_after_a_replay_the_chart_shows_the_replayed_entries_only():
@@ -122,3 +127,22 @@ def test_the_flagged_share_leaves_out_entries_after_the_newest():
     times = [t0 + timedelta(seconds=s) for s in (100, 110, 120, 10)]  # then a replay from 00:00:10
     history.append(_frame(times, [1.0] * 4, [5, 5, 5, 0]))
     assert history.rate(1.0, 60) == (0.0, 1)
+
+
+def test_the_flagged_share_looks_at_each_servers_own_newest_entries():
+    """One server replays an old file; the other's recent flagged entries still count."""
+    t0 = datetime(2025, 1, 5)
+    history = History(100)
+    live = _frame([t0 + timedelta(seconds=s) for s in (100, 110, 120)], [1.0] * 3, [5, 0, 0])
+    replay = _frame([t0 + timedelta(seconds=s) for s in (0, 10)], [1.0] * 2, [0, 0])
+    history.append(pl.concat([live.with_columns(server=pl.lit("t")), replay]))
+    assert history.rate(1.0, 60) == (1 / 5, 5)
+
+
+def test_the_flagged_share_is_unknown_while_nothing_is_scored():
+    t0 = datetime(2025, 1, 5)
+    history = History(100)
+    frame = _frame([t0 + timedelta(seconds=s) for s in (0, 10)], [1.0] * 2, [0, 0])
+    history.append(frame.with_columns(pl.lit(None, pl.Float64).alias("score")))
+    share, count = history.rate(1.0, 60)
+    assert np.isnan(share) and count == 2

@@ -3,6 +3,7 @@ it flags."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -15,6 +16,11 @@ from logwatch.tui.widgets.spark_text import number
 
 MIN_SOURCE_WIDTH = 10
 """The source (a file path) is cut from the left to fit, but keeps at least this much."""
+
+
+def _share(share: float) -> str:
+    """The flagged share, or "-" while nothing in its window has a score (warm-up)."""
+    return "-" if math.isnan(share) else f"{share:.1%}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +68,7 @@ class StatusLine(Widget):
             Text(f"bad {status.bad_lines:,}", style=alert if status.bad_lines else muted),
             literal(status.model),
             Text(f"thr {number(status.threshold)}"),
-            Text(f"{status.flagged_share:.1%} flagged/{status.rate_window}"),
+            Text(f"{_share(status.flagged_share)} flagged/{status.rate_window}"),
         ]
         if status.paused:
             parts.insert(0, Text("PAUSED", style=alert))
