@@ -52,6 +52,15 @@ class Summary:
         )
 
 
+def _first_labeled(batch: Batch) -> int | None:
+    """Index of the batch's first entry with an `anomalous` label (lines without one are
+    null), None when it has none."""
+    if not batch.has_labels:
+        return None
+    labeled = batch.frame["anomalous"].is_not_null()
+    return int(labeled.arg_max() or 0) if labeled.any() else None
+
+
 def run_headless(
     batches: Iterable[Batch],
     scorer: Scorer,
@@ -105,9 +114,10 @@ def run_headless(
             if writer is None and open_export is not None and batch.frame.height:
                 writer = start_export(batch.has_labels)
                 unlabeled_export = not batch.has_labels
-            elif writer is not None and unlabeled_export and batch.has_labels:
+            elif writer is not None and unlabeled_export and (at := _first_labeled(batch)) is not None:
+                first = summary.entries - batch.frame.height + at + 1
                 print(
-                    f"logwatch: note: `anomalous` labels start after entry {summary.entries - batch.frame.height:,}; "
+                    f"logwatch: note: `anomalous` labels start at entry {first:,}; "
                     "the export's columns were set by the entries before, which had none, so it has no "
                     "`anomalous` column (--eval counts the labels)",
                     file=err, flush=True,

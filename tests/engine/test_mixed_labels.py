@@ -27,12 +27,17 @@ CUT = 3004
 entries a step), so the autoencoder holds entries of the first batch back."""
 
 
+def _bare(lines: list[bytes]) -> list[bytes]:
+    """The lines without their label fields."""
+    return [json.dumps({k: v for k, v in json.loads(line).items() if k not in LABEL_COLUMNS}).encode() + b"\n"
+            for line in lines]
+
+
 def _batches(path: Path, labeled_first: bool) -> tuple[Batch, Batch]:
     """Two real parsed batches of the generated log: one with labels, one whose lines lack
     the label fields (in the order asked)."""
     lines = path.read_bytes().splitlines(keepends=True)[: 2 * CUT]
-    bare = [json.dumps({k: v for k, v in json.loads(line).items() if k not in LABEL_COLUMNS}).encode() + b"\n"
-            for line in lines]
+    bare = _bare(lines)
     first, second = (lines, bare) if labeled_first else (bare, lines)
     one = parse_lines(b"".join(first[:CUT]), where="a", first_line=1)
     two = parse_lines(b"".join(second[CUT:]), where="a", first_line=CUT + 1)
@@ -99,13 +104,16 @@ def test_headless_export_with_labels_then_none(tiny_bundle, generated, tmp_path)
     assert written["score"].tail(-CUT).is_not_null().all()
 
 
-
 def test_headless_export_says_once_when_labels_come_after_its_columns_were_set(generated, tmp_path):
-    batches = _batches(generated, labeled_first=False)
+    """The note names the first labeled entry, not where the input happened to be cut."""
+    lines = generated.read_bytes().splitlines(keepends=True)[: 2 * CUT]
+    bare = _bare(lines)
+    batches = (parse_lines(b"".join(bare[:CUT]), where="a", first_line=1),
+               parse_lines(b"".join(bare[CUT : CUT + 5] + lines[CUT + 5 :]), where="a", first_line=CUT + 1))
     out, err = tmp_path / "s.csv", io.StringIO()
     summary = run_headless(batches, Scorer(ZScoreDetector()), lambda labels: open_writer(out, labels=labels),
                            write_all=True, read_ahead=0, write_behind=0, err=err)
     assert summary.written == sum(len(b) for b in batches)
     assert "anomalous" not in pl.read_csv(out).columns
     (line,) = err.getvalue().splitlines()
-    assert f"labels start after entry {CUT:,}" in line and "--eval counts the labels" in line
+    assert f"labels start at entry {CUT + 6:,}" in line and "--eval counts the labels" in line
