@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from logwatch.tui.history import History
 from logwatch.tui.literal import literal, visible
 from logwatch.tui.series import StableScale, aligned_end, bucket, newest_timeline, step_seconds
 from logwatch.tui.widgets.charts import histogram_chart, line_chart
+from logwatch.tui.widgets.feed_table import DAY_US, clock
 from logwatch.tui.widgets.spark_text import MARK, bar_row, label, levels, mark_row, times
 
 
@@ -146,3 +147,9 @@ def test_the_flagged_share_is_unknown_while_nothing_is_scored():
     history.append(frame.with_columns(pl.lit(None, pl.Float64).alias("score")))
     share, count = history.rate(1.0, 60)
     assert np.isnan(share) and count == 2
+
+
+def test_feed_times_of_another_log_day_show_their_date():
+    at = int(datetime(2025, 1, 5, 14, 22, 31, tzinfo=timezone.utc).timestamp() * 1e6)
+    assert clock(at) == clock(at, at // DAY_US) == "14:22:31"
+    assert clock(at, at // DAY_US + 1) == "Jan 05"  # a replay of yesterday, or a long run

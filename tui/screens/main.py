@@ -19,7 +19,7 @@ from logwatch.tui.keys import bindings
 from logwatch.tui.literal import literal
 from logwatch.tui.series import StableScale, aligned_end, bucket, newest_timeline, nice_ceiling, step_seconds
 from logwatch.tui.state import MonitorState
-from logwatch.tui.widgets.feed_table import FeedTable
+from logwatch.tui.widgets.feed_table import DAY_US, FeedTable
 from logwatch.tui.widgets.metric_spark import MetricSpark
 from logwatch.tui.widgets.score_spark import ScoreSpark
 from logwatch.tui.widgets.server_bar import ServerBar
@@ -157,7 +157,10 @@ class MainScreen(Screen):
         state = self.state
         table = self.query_one(FeedTable)
         incidents = state.feed.view(self.filter_text, FEED_ROWS)
-        table.show([table.incident_row(i, state.factor) for i in incidents])
+        # The most recently flagged incident's log day: incidents of other days (a replay,
+        # a long run) show their date instead of a time that would read as today's.
+        today = incidents[0].last // DAY_US if incidents else None
+        table.show([table.incident_row(i, state.factor, today) for i in incidents])
 
     # actions that stay on this screen ------------------------------------------------------
 

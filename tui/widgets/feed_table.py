@@ -38,9 +38,14 @@ NARROW_BELOW = 100
 MIN_REASON_WIDTH = 12
 
 
-def clock(us: int) -> str:
-    """HH:MM:SS of a log timestamp in microseconds (naive UTC)."""
-    return datetime.fromtimestamp(us / 1e6, tz=timezone.utc).strftime("%H:%M:%S")
+DAY_US = 86_400_000_000
+
+
+def clock(us: int, today: int | None = None) -> str:
+    """HH:MM:SS of a log timestamp in microseconds (naive UTC), or, as `ls -l` does for old
+    files, its date ("Jan 04") when it is on another day than `today` (a log-time day number)."""
+    moment = datetime.fromtimestamp(us / 1e6, tz=timezone.utc)
+    return moment.strftime("%H:%M:%S" if today is None or us // DAY_US == today else "%b %d")
 
 
 class FeedTable(DataTable):
@@ -89,12 +94,12 @@ class FeedTable(DataTable):
         else:
             self.move_cursor(row=0, animate=False)
 
-    def incident_row(self, incident: Incident, factor: float) -> tuple:
+    def incident_row(self, incident: Incident, factor: float, today: int | None = None) -> tuple:
         """Cells for one incident in the current layout: log text literally, numbers
-        right-aligned."""
+        right-aligned; its time, or its date when not on the log day `today`."""
         ratio = incident.relative / factor if factor > 0 else float("nan")
         cells = {
-            "time": Text(clock(incident.last)),
+            "time": Text(clock(incident.last, today)),
             "server": literal(incident.server),
             "component": literal(incident.component),
             "value": Text(number(incident.value), justify="right"),
