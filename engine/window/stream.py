@@ -221,10 +221,10 @@ class StreamWindower:
             centers.append(row_center[idx])
             scales.append(row_scale[idx])
         n_comp = self.spec.n_components
-        # Late entries never match: their steps are at or before the history's last one.
+        # Late entries get no row, even when their step got one from the entries on time.
         entries = ready.join(_rows_frame(keys), on=["_track", "step"], how="left", maintain_order="left")
         return Windows(
-            entries.drop("_track"),
+            entries.drop("_track").with_columns(pl.when(~pl.col("late")).then(pl.col("row"))),
             np.concatenate(servers) if servers else np.zeros(0, object),
             np.concatenate(steps) if steps else np.zeros(0, np.int64),
             np.vstack(xs) if xs else np.zeros((0, self.spec.dim), np.float32),

@@ -126,6 +126,7 @@ def test_an_entry_behind_a_step_that_began_is_late_wherever_the_input_is_cut(gen
     for features, entries in results:
         assert entries.height == log.height
         assert entries.filter(pl.col("late"))["value"].to_list() == [999.0]
+        assert entries.filter(pl.col("late"))["row"].is_null().all()  # not scored either
         assert features.keys() == one.keys() and all(np.array_equal(features[k], one[k]) for k in one)
 
 
