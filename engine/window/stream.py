@@ -1,8 +1,10 @@
 """The streaming windower used by scoring: entries in, complete windows out, state kept.
 
-A step of a server is final as soon as every known component has a value for it, or when a
-later step of that server begins, or at `flush()`. Entries of a step wait (are *held*) until
-the step is final, so features never depend on where the input was cut into batches.
+A step of a server is final as soon as every known component has a value for it, when a
+later step of that server (on the same timeline) begins, when the stream has gone
+`STALE_STEPS` further since the step's first entry, or at `flush()`. Entries of a step wait
+(are *held*) until the step is final, so features never depend on where the input was cut
+into batches.
 An entry for a step that is already final arrives too late to change it: it comes out
 with `late = true` and no window. An entry far behind its server's newest step (a replay,
 a rotated-in older file) starts a new timeline instead (see `timeline`).
@@ -20,7 +22,7 @@ from logwatch.engine.window.features import joined_scaling, window_features
 from logwatch.engine.window.grid import StepGrid, infer_grid
 from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
 from logwatch.engine.window.spec import FeatureSpec, Scaling
-from logwatch.engine.window.timeline import CURRENT, PARKED, Timelines, timelines
+from logwatch.engine.window.timeline import CURRENT, Timelines, timelines
 
 
 @dataclass(slots=True)
@@ -62,8 +64,11 @@ def _concat_rows(a: Rows, b: Rows) -> Rows:
 
 STALE_STEPS = 2
 """A server's newest step waits for all its components, but only until the stream (any
-server) is this many steps past it: a server that stopped mid-step, or never sends some
-components, must not have its last entries held back forever."""
+server) has gone this many steps further since the step's first entry arrived: a server that
+stopped mid-step, or never sends some components, must not have its last entries held back
+forever. Counted from the arrival, not from the step itself, so a server whose clock runs
+behind the others is not cut off at every batch; an entry arriving later than that is late
+wherever the input was cut."""
 
 
 class StreamWindower:
@@ -75,8 +80,10 @@ class StreamWindower:
         self.grid = grid
         self._held: pl.DataFrame | None = None
         self._history: dict[str, Rows] = {}
-        self._parked: dict[str, Rows] = {}
-        """Per server, the timeline it left when its entries went back in time."""
+        self._parked: dict[str, list[Rows]] = {}
+        """Per server, the timelines it left (most recent first; see `timeline`)."""
+        self._stream_max: int | None = None
+        """The newest step of any server so far."""
         self.rewind_steps = spec.window
         """How far behind its server's newest step an entry starts a new timeline: beyond a
         window it could not be part of any window still to come."""
@@ -93,40 +100,33 @@ class StreamWindower:
                 return self._empty(frame)
             self.grid = infer_grid(frame, self.spec.step_seconds)
         stepped = frame.with_columns(self.grid.step_ids(pl.col("timestamp")))
+        # `_seen`: how far the stream (any server) had gone when the entry arrived.
+        seen = stepped["step"].cum_max()
+        if self._stream_max is not None:
+            seen = seen.clip(lower_bound=self._stream_max)
+        stepped = stepped.with_columns(seen.alias("_seen"))
+        if stepped.height:
+            self._stream_max = int(seen[-1])
         held = self._held
         # Held rows and new ones may come from batches that differ in label columns.
         pool = stepped if held is None or held.height == 0 else pl.concat([held, stepped], how="diagonal_relaxed")
         if pool.height == 0:
             return self._empty(frame)
-        # After a server's entries went back in time, its other timelines are final: only
-        # the one its newest entry belongs to waits for complete steps.
+        # The newest step of each of a server's timelines waits for its other components.
         found = self._timelines(pool)
-        if found.timeline is None:
-            current = pl.lit(True)
-        else:
+        track = ["server"]
+        if found.timeline is not None:
             pool = pool.with_columns(pl.Series("_timeline", found.timeline))
-            current = pl.col("_timeline") == pl.col("_timeline").last().over("server")
+            track.append("_timeline")
         known = pl.col("component").is_in(list(self.spec.components))
-        at_max = pl.col("step") == pl.col("step").filter(current).max().over("server")
-        n_at_max = pl.col("component").filter(at_max & known).n_unique().over("server")
-        stale = pl.col("step") <= self._stream_newest(pool, current, found) - STALE_STEPS
-        final = ~current | ~at_max | (n_at_max == self.spec.n_components) | stale
+        at_max = pl.col("step") == pl.col("step").max().over(track)
+        n_at_max = pl.col("component").filter(at_max & known).n_unique().over(track)
+        stale = self._stream_max - pl.col("_seen").first().over([*track, "step"]) >= STALE_STEPS
+        final = ~at_max | (n_at_max == self.spec.n_components) | stale
         mask = pool.select(final.alias("f"))["f"]
         pool = pool.drop("_timeline", strict=False)
         self._held = pool.filter(~mask)
         return self._finalize(pool.filter(mask))
-
-    def _stream_newest(self, pool: pl.DataFrame, current: pl.Expr, found: Timelines) -> pl.Expr:
-        """How far the stream has gone, for each entry's step. With one timeline per server,
-        the newest step of any. When servers went back in time, the newest step at most
-        `rewind_steps` ahead of the entry's: a server far ahead is on another timeline."""
-        steps = pool.filter(pool.select(current.alias("c"))["c"])["step"]
-        if found.timeline is None:
-            return pl.lit(steps.max(), pl.Int64)
-        known = np.unique(steps.to_numpy())
-        below = np.searchsorted(known, pool["step"].to_numpy() + self.rewind_steps, side="right") - 1
-        near = np.where(below >= 0, known[np.maximum(below, 0)], np.iinfo(np.int64).min // 2)
-        return pl.lit(pl.Series(near, dtype=pl.Int64))
 
     def flush(self) -> Windows:
         """Finalize every held entry (end of input)."""
@@ -136,14 +136,14 @@ class StreamWindower:
         return self._finalize(pool)
 
     def _lasts(self, rows: dict[str, Rows] | None = None) -> dict[str, int]:
-        """Newest step of each server's history (or of `rows`)."""
+        """Newest step of each server's history (or of each history in `rows`)."""
         rows = self._history if rows is None else rows
-        return {server: int(r.steps[-1]) for server, r in rows.items() if len(r)}
+        return {key: int(r.steps[-1]) for key, r in rows.items() if len(r)}
 
     def _finalize(self, ready: pl.DataFrame) -> Windows:
         """Windows for `ready`, each entry against the history of its server's timeline
         (see `timeline`): all timelines in one pass, so entries that alternate between
-        two timelines cost no more than entries in order."""
+        timelines cost no more than entries in order."""
         found = self._timelines(ready)
         if found.timeline is None:
             return self._finalize_tracks(ready.with_columns(pl.col("server").alias("_track")), self._history, False)
@@ -156,20 +156,22 @@ class StreamWindower:
         histories = dict(self._history)
         other = set(ready.filter(numbers != CURRENT)["_track"].unique())
         for server in found.current:
-            if server in self._parked:
-                histories[_track(server, PARKED)] = self._parked.pop(server)
-                other.add(_track(server, PARKED))
+            for number, rows in enumerate(self._parked.pop(server, []), start=CURRENT + 1):
+                histories[_track(server, number)] = rows
+                other.add(_track(server, number))
         out = self._finalize_tracks(ready, histories, True)
         now = {server: histories.get(_track(server, number)) for server, number in found.current.items()}
-        for server, number in found.parked.items():
-            if (rows := histories.get(_track(server, number))) is not None:
-                self._parked[server] = rows
+        for server, kept in found.parked.items():
+            parked = [rows for n in kept if (rows := histories.get(_track(server, n))) is not None and len(rows)]
+            if parked:
+                self._parked[server] = parked
         self._history = {key: rows for key, rows in histories.items() if key not in other and key not in now}
         self._history |= {server: rows for server, rows in now.items() if rows is not None}
         return out
 
     def _timelines(self, frame: pl.DataFrame) -> Timelines:
-        return timelines(frame, self._lasts(), self._lasts(self._parked), self.rewind_steps, self.spec.max_gap_steps)
+        parked = {server: [int(r.steps[-1]) for r in rows] for server, rows in self._parked.items()}
+        return timelines(frame, self._lasts(), parked, self.rewind_steps, self.spec.max_gap_steps)
 
     def _finalize_tracks(self, ready: pl.DataFrame, histories: dict[str, Rows], renamed: bool) -> Windows:
         """Windows for `ready`, whose `_track` column names the history (in `histories`,
@@ -182,10 +184,12 @@ class StreamWindower:
         ready = (
             ready.join(last, on="_track", how="left", maintain_order="left")
             .with_columns(
-                # Late: at or before the history's last step, or behind a later step of its
-                # own timeline that arrived first (that step began, so this one was final).
+                # Late: at or before the history's last step, behind a later step of its own
+                # timeline that arrived first (that step began, so this one was final), or
+                # after the stream went STALE_STEPS further since its step's first entry.
                 ((pl.col("step") <= pl.col("_last")).fill_null(False)
                  | (pl.col("step") < pl.col("step").cum_max().shift(1).over("_track")).fill_null(False)
+                 | (pl.col("_seen") - pl.col("_seen").first().over("_track", "step") >= STALE_STEPS)
                  ).alias("late")
             )
             .drop("_last")
@@ -224,7 +228,7 @@ class StreamWindower:
         # Late entries get no row, even when their step got one from the entries on time.
         entries = ready.join(_rows_frame(keys), on=["_track", "step"], how="left", maintain_order="left")
         return Windows(
-            entries.drop("_track").with_columns(pl.when(~pl.col("late")).then(pl.col("row"))),
+            entries.drop("_track", "_seen").with_columns(pl.when(~pl.col("late")).then(pl.col("row"))),
             np.concatenate(servers) if servers else np.zeros(0, object),
             np.concatenate(steps) if steps else np.zeros(0, np.int64),
             np.vstack(xs) if xs else np.zeros((0, self.spec.dim), np.float32),
@@ -233,7 +237,7 @@ class StreamWindower:
         )
 
     def _empty(self, like: pl.DataFrame | None) -> Windows:
-        base = like.head(0) if like is not None else empty_frame()
+        base = like.head(0).drop("step", "_seen", strict=False) if like is not None else empty_frame()
         entries = base.with_columns(
             pl.lit(None, pl.Int64).alias("step"), pl.lit(None, pl.Boolean).alias("late"),
             pl.lit(None, pl.Int64).alias("row"),

@@ -7,8 +7,8 @@ new *timeline*: the server's history is parked and windows build afresh from the
 replay is scored instead of being late line after line. An entry that continues the parked
 history (at its last step or at most a carried-forward gap after it) but not the current one
 *resumes* the parked history, and the current one is parked in its place: a re-sent backlog
-followed by live entries costs no second warm-up, and two files written in turn each keep
-their own history. A server keeps one parked timeline; a third one drops the oldest.
+followed by live entries costs no second warm-up, and files written in turn each keep their
+own history. A server keeps up to `MAX_PARKED` parked timelines, dropping the least recent.
 
 `timelines` finds the switches in arrival order and tells each entry's timeline; the
 windower scores every timeline against its own history in one pass.
@@ -24,9 +24,13 @@ import polars as pl
 
 Kind = Literal["rewind", "resume"]
 
-CURRENT, PARKED = 0, 1
-"""Timeline numbers of a server's current and parked histories before the frame; new
-timelines get 2, 3, ..."""
+CURRENT = 0
+"""Timeline number of a server's current history before the frame; its parked ones are
+1, 2, ... (most recent first) and new timelines get the numbers after those."""
+
+MAX_PARKED = 3
+"""Parked timelines kept per server: three writers in turn (a live log, a replay, a
+re-sent backlog) each keep their history."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +51,8 @@ class Timelines:
     """Per row, its server's timeline number (None: no switch, every row is CURRENT)."""
     current: dict[str, int] = field(default_factory=dict)
     """After the frame, per server that switched: its current timeline number."""
-    parked: dict[str, int] = field(default_factory=dict)
-    """After the frame, per server that switched and has one: its parked timeline number."""
+    parked: dict[str, list[int]] = field(default_factory=dict)
+    """After the frame, per server that switched: its parked timeline numbers, most recent first."""
 
 
 def _lasts(last: dict[str, int], name: str) -> pl.DataFrame:
@@ -58,22 +62,16 @@ def _lasts(last: dict[str, int], name: str) -> pl.DataFrame:
 
 
 def _first_candidate(
-    frame: pl.DataFrame, last: dict[str, int], parked: dict[str, int], rewind_steps: int, gap_steps: int
+    frame: pl.DataFrame, last: dict[str, int], parked: dict[str, list[int]], rewind_steps: int, gap_steps: int
 ) -> int | None:
-    """The first entry of `frame` that rewinds its server or resumes its parked timeline
+    """The first entry of `frame` that may rewind its server or resume a parked timeline
     (vectorized: until the first switch, a server's newest step only grows)."""
-    joined = (
-        frame.select("server", "step")
-        .join(_lasts(last, "_last"), on="server", how="left", maintain_order="left")
-        .join(_lasts(parked, "_parked"), on="server", how="left", maintain_order="left")
-    )
+    joined = frame.select("server", "step").join(_lasts(last, "_last"), on="server", how="left", maintain_order="left")
     earlier = pl.col("step").cum_max().shift(1).over("server")
     newest = pl.max_horizontal(pl.col("_last"), earlier)  # null: nothing before on this server
     behind = pl.col("step") < newest - rewind_steps
     ahead = pl.col("step") > newest + gap_steps + 1
-    after_parked = pl.col("step") - pl.col("_parked")
-    continues_parked = (after_parked >= 0) & (after_parked <= gap_steps + 1)
-    hit = (behind | (ahead & continues_parked)).fill_null(False)
+    hit = (behind | (ahead & pl.col("server").is_in(list(parked)))).fill_null(False)
     rows = np.flatnonzero(joined.select(hit.alias("h"))["h"].to_numpy())
     return int(rows[0]) if rows.size else None
 
@@ -89,28 +87,29 @@ def _in_order(steps: np.ndarray, last: dict[str, int], rewind_steps: int) -> boo
 
 
 def timelines(
-    frame: pl.DataFrame, last: dict[str, int], parked: dict[str, int], rewind_steps: int, gap_steps: int
+    frame: pl.DataFrame, last: dict[str, int], parked: dict[str, list[int]], rewind_steps: int, gap_steps: int
 ) -> Timelines:
     """The timeline switches in `frame` (entries with `server` and `step`, arrival order),
-    given each server's newest step so far (`last`) and the last step of its parked
-    timeline (`parked`). Rows are indices into `frame`.
+    given each server's newest step so far (`last`) and the last steps of its parked
+    timelines (`parked`, most recent first). Rows are indices into `frame`.
 
-    One vectorized pass finds the first switch; from there a plain scan (linear, however
-    often the entries alternate between timelines) follows each server's state."""
+    One vectorized pass finds the first possible switch; from there a plain scan (linear,
+    however often the entries alternate between timelines) follows each server's state."""
     if not parked and _in_order(frame["step"].to_numpy(), last, rewind_steps):
         return Timelines()
     first = _first_candidate(frame, last, parked, rewind_steps, gap_steps)
     if first is None:
         return Timelines()
-    last, parked = dict(last), dict(parked)
+    last = dict(last)
     for server, step in frame.head(first).group_by("server").agg(pl.col("step").max()).iter_rows():
         last[server] = max(last.get(server, step), step)
+    ends = {server: list(steps) for server, steps in parked.items()}
+    numbers = {server: list(range(CURRENT + 1, CURRENT + 1 + len(steps))) for server, steps in parked.items()}
+    fresh = {server: CURRENT + 1 + len(steps) for server, steps in parked.items()}
     servers, steps = frame["server"].to_list(), frame["step"].to_list()
     timeline = np.zeros(frame.height, np.int64)
     out = Timelines(timeline=timeline)
     current: dict[str, int] = {}
-    parked_id = {server: PARKED for server in parked}
-    next_id: dict[str, int] = {}
     for row in range(first, frame.height):
         server, step = servers[row], steps[row]
         newest = last.get(server)
@@ -118,29 +117,34 @@ def timelines(
             last[server] = step if newest is None else max(newest, step)  # late or in order
             timeline[row] = current.get(server, CURRENT)
             continue
-        back = parked.get(server)
-        if back is not None and 0 <= step - back <= gap_steps + 1:
+        back = ends.setdefault(server, [])
+        kept = numbers.setdefault(server, [])
+        at = next((i for i, end in enumerate(back) if 0 <= step - end <= gap_steps + 1), None)
+        if at is not None:
             kind: Kind = "resume"
-            here, there = parked_id.pop(server), current.get(server, CURRENT)
+            here = kept.pop(at)
+            back.pop(at)
         elif step < newest - rewind_steps:
             kind = "rewind"
-            here, there = next_id.get(server, PARKED + 1), current.get(server, CURRENT)
-            next_id[server] = here + 1
+            here = fresh.get(server, CURRENT + 1)
+            fresh[server] = here + 1
         else:  # far ahead: a gap in the current timeline
             last[server] = step
             timeline[row] = current.get(server, CURRENT)
             continue
-        parked[server], last[server] = newest, step
-        current[server], parked_id[server] = here, there
+        back.insert(0, newest)
+        kept.insert(0, current.get(server, CURRENT))
+        del back[MAX_PARKED:], kept[MAX_PARKED:]
+        current[server], last[server] = here, step
         timeline[row] = here
         out.switches.append(Switch(row, server, kind))
     out.current = current
-    out.parked = {server: parked_id[server] for server in current}
+    out.parked = {server: numbers[server] for server in current}
     return out
 
 
 def switches(
-    frame: pl.DataFrame, last: dict[str, int], parked: dict[str, int], rewind_steps: int, gap_steps: int
+    frame: pl.DataFrame, last: dict[str, int], parked: dict[str, list[int]], rewind_steps: int, gap_steps: int
 ) -> list[Switch]:
     """Every timeline switch in `frame` (see `timelines`)."""
     return timelines(frame, last, parked, rewind_steps, gap_steps).switches

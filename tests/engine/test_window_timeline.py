@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+import pytest
 
 from engine_support import read_all, run_cli
 from logwatch.engine.window import FeatureSpec, StreamWindower, align, discover_components, fit_scaling
@@ -46,39 +47,59 @@ def test_a_replay_is_scored_as_if_read_fresh(generated):
     assert all(np.array_equal(mine[k], reference[k]) for k in reference)
 
 
-def test_live_entries_after_a_resent_backlog_continue_without_a_warm_up(generated):
+@pytest.mark.parametrize("into_step", [0, 4], ids=["at-a-step-boundary", "in-the-middle-of-a-step"])
+def test_live_entries_after_a_resent_backlog_continue_without_a_warm_up(generated, into_step):
+    """A backlog from 100 steps back arrives, then the live entries go on, even when the
+    backlog interrupted a step (the rest of that step arrives after it)."""
     frame = read_all(generated)
-    cut = 667 * STEP  # a step boundary
-    backlog = frame.slice(cut - 100 * STEP, 50 * STEP)  # 100 steps back: more than a window
+    cut = 667 * STEP + into_step
+    backlog = frame.slice(567 * STEP, 50 * STEP)  # 100 steps back: more than a window
     resent = _windower(frame)
-    _push(resent, frame.head(cut))
+    before = _push(resent, frame.head(cut))
     during = _push(resent, backlog)
-    after = _push(resent, frame.slice(cut)) + [resent.flush()]
+    after = before + _push(resent, frame.slice(cut)) + [resent.flush()]
     plain = _windower(frame)
-    _push(plain, frame.head(cut))
-    reference = _features(_push(plain, frame.slice(cut)) + [plain.flush()])
+    reference = _features(_push(plain, frame) + [plain.flush()])
     mine = _features(after)
     assert mine.keys() == reference.keys()
     assert all(np.array_equal(mine[k], reference[k]) for k in reference)
+    assert not _entries(after)["late"].any()
     assert len(_features(during)) > 0  # the backlog itself was windowed as its own timeline
+
+
+def test_a_server_whose_clock_runs_behind_loses_nothing_however_the_input_is_cut(generated):
+    """One server's timestamps are a minute (6 steps) behind the others': its steps are
+    windowed whole, with small batches as with one, and none of its entries is late."""
+    frame = read_all(generated)
+    behind = pl.when(pl.col("server") == "server_3").then(pl.col("timestamp") - pl.duration(seconds=60))
+    skewed = frame.with_columns(behind.otherwise(pl.col("timestamp")).alias("timestamp"))
+    results = []
+    for size in (skewed.height, 50):
+        windower = _windower(frame)
+        outs = [windower.push(skewed.slice(i, size)) for i in range(0, skewed.height, size)] + [windower.flush()]
+        results.append((_features(outs), _entries(outs)))
+    (one, entries), (small, small_entries) = results
+    assert not entries["late"].any() and not small_entries["late"].any()
+    assert small.keys() == one.keys() and all(np.array_equal(small[k], one[k]) for k in one)
 
 
 def _steps(frame: pl.DataFrame, first: int, count: int) -> list[pl.DataFrame]:
     return [frame.slice((first + i) * STEP, STEP) for i in range(count)]
 
 
-def test_two_timelines_written_in_turn_each_keep_their_history(generated):
-    """Steps of two files (one 400 steps behind the other) arrive in turn: each file is
-    windowed against its own history, as if it were read alone."""
+@pytest.mark.parametrize("files", [2, 3])
+def test_timelines_written_in_turn_each_keep_their_history(generated, files):
+    """Steps of two or three files (each 300 steps behind the one before) arrive in turn:
+    each file is windowed against its own history, as if it were read alone."""
     frame = read_all(generated)
-    old, new = _steps(frame, 100, 200), _steps(frame, 500, 200)
-    turns = pl.concat([part for pair in zip(new, old) for part in pair])
+    parts = [_steps(frame, 700 - 300 * i, 180) for i in range(files)]
+    turns = pl.concat([part for group in zip(*parts) for part in group])
     mine = _features(_push(windower := _windower(frame), turns) + [windower.flush()])
     alone = {}
-    for steps in (old, new):
+    for steps in parts:
         fresh = _windower(frame)
         alone |= _features(_push(fresh, pl.concat(steps)) + [fresh.flush()])
-    assert mine.keys() == alone.keys() and len(alone) > 2 * 3 * 150
+    assert mine.keys() == alone.keys() and len(alone) > files * 3 * 150
     assert all(np.array_equal(mine[k], alone[k]) for k in alone)
 
 
@@ -156,7 +177,7 @@ def test_a_log_that_goes_back_in_time_is_scored_like_two_logs(tmp_path, generate
         assert np.allclose(mine["score"].to_numpy(), part["score"].to_numpy(), equal_nan=True)
 
 
-def _switches(steps: list[tuple[str, int]], last: dict[str, int], parked: dict[str, int] | None = None):
+def _switches(steps: list[tuple[str, int]], last: dict[str, int], parked: dict[str, list[int]] | None = None):
     from logwatch.engine.window.timeline import switches
 
     frame = pl.DataFrame({"server": [s for s, _ in steps], "step": [t for _, t in steps]})
@@ -172,14 +193,18 @@ def test_switches_by_hand():
     # A backlog re-sent, then live entries that continue the parked timeline resume it ...
     assert _switches([("a", 60), ("a", 61), ("a", 101)], {"a": 100}) == [(0, "a", "rewind"), (2, "a", "resume")]
     # ... but a replay that catches up and goes on is one timeline: no gap, nothing to resume.
-    assert _switches([("a", 99), ("a", 100), ("a", 101)], {"a": 99}, {"a": 100}) == []
+    assert _switches([("a", 99), ("a", 100), ("a", 101)], {"a": 99}, {"a": [100]}) == []
     # Entries too far after the parked end open a gap in both: no resume either.
-    assert _switches([("a", 120)], {"a": 61}, {"a": 100}) == []
+    assert _switches([("a", 120)], {"a": 61}, {"a": [100]}) == []
     # The rest of a step a straggler interrupted goes back to it (its last step again) ...
     assert _switches([("a", 100), ("a", 50), ("a", 100)], {"a": 99}) == [(1, "a", "rewind"), (2, "a", "resume")]
     # ... and two timelines written in turn switch back and forth, each resuming the other.
     assert _switches([("a", 60), ("a", 101), ("a", 61), ("a", 102)], {"a": 100}) == [
         (0, "a", "rewind"), (1, "a", "resume"), (2, "a", "resume"), (3, "a", "resume")
     ]
-    # A third timeline parks the current one and forgets the oldest.
-    assert _switches([("a", 60), ("a", 20), ("a", 101)], {"a": 100}) == [(0, "a", "rewind"), (1, "a", "rewind")]
+    # Three timelines in turn each resume their own history ...
+    assert _switches([("a", 60), ("a", 20), ("a", 101), ("a", 61), ("a", 21)], {"a": 100}) == [
+        (0, "a", "rewind"), (1, "a", "rewind"), (2, "a", "resume"), (3, "a", "resume"), (4, "a", "resume")
+    ]
+    # ... but a server keeps three parked timelines: a fifth one forgets the least recent.
+    assert _switches([("a", 80), ("a", 60), ("a", 40), ("a", 20), ("a", 101)], {"a": 100})[-1] == (3, "a", "rewind")
