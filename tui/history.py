@@ -147,10 +147,10 @@ class History:
             return self.relative[positions] > factor
 
     def rate(self, factor: float, seconds: float) -> tuple[float, int]:
-        """Share of entries flagged in the last `seconds` of log time, and how many entries
-        that is. Each server's window ends at its own newest entry (arrival order), so a
-        server that went back in time (a replay) is measured on its newest timeline; the
-        share is NaN when none of those entries has a score yet."""
+        """Share of the scored entries flagged in the last `seconds` of log time, and how
+        many entries that is. Each server's window ends at its own newest entry (arrival
+        order), so a server that went back in time (a replay) is measured on its newest
+        timeline; the share is NaN when none of those entries has a score yet."""
         if self.size == 0:
             return math.nan, 0
         order = self.order()
@@ -160,9 +160,10 @@ class History:
         newest[servers[newest_first]] = times[newest_first]
         end = newest[servers]
         recent = order[(times > end - int(seconds * 1e6)) & (times <= end)]  # not a later timeline's
-        if not np.isfinite(self.relative[recent]).any():
-            return math.nan, int(recent.size)
-        return float(np.mean(self.flagged(recent, factor))), int(recent.size)
+        scored = recent[np.isfinite(self.relative[recent])]  # warm-up and late entries cannot be flagged
+        if scored.size == 0:
+            return math.nan, 0
+        return float(np.mean(self.flagged(scored, factor))), int(scored.size)
 
     def frame(self, positions: np.ndarray | None = None) -> pl.DataFrame:
         """Entries as a batch-schema frame (with labels when the source had them)."""

@@ -80,15 +80,21 @@ def bucket(
 def newest_timeline(times: np.ndarray, span_us: int) -> int:
     """Where the newest timeline of one server's entries (arrival order) begins: after the
     last jump back in time by more than `span_us` (a replay, a rotated-in older file), as
-    long as the entries are still behind where they were before it. A straggler, or a
-    re-sent backlog the live entries have since passed, does not cut the chart."""
+    long as the entries are still behind where they were before it and some earlier entry
+    falls in their time range (it would be drawn twice). A straggler, a re-sent backlog the
+    live entries have since passed, or writers in turn whose times do not overlap (the
+    columns' time range already keeps the others out) cut nothing."""
     if times.size < 2:
         return 0
     peak = np.maximum.accumulate(times)
     back = np.flatnonzero(times[1:] < times[:-1] - span_us) + 1
-    if back.size and times[-1] <= peak[back[-1] - 1]:
-        return int(back[-1])
-    return 0
+    if not back.size or times[-1] > peak[back[-1] - 1]:
+        return 0
+    start = int(back[-1])
+    newest = times[start:]
+    earlier = times[:start]
+    overlap = (earlier >= newest.min()) & (earlier <= newest.max())
+    return start if overlap.any() else 0
 
 
 def aligned_end(newest_us: int, span_us: int) -> int:

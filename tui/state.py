@@ -69,6 +69,8 @@ class MonitorState:
         self.version = 0
         """Changes whenever anything shown changes (screens skip repaints otherwise)."""
         self._arrivals: deque[tuple[float, int]] = deque()
+        self._rate_window_full = False
+        """Arrivals older than RATE_SECONDS have been seen: the rate covers a whole window."""
 
     @property
     def factor(self) -> float:
@@ -85,12 +87,21 @@ class MonitorState:
             self.bad_samples.extend(bad_samples[: 5 - len(self.bad_samples)])
         now = self.clock()
         self._arrivals.append((now, frame.height))
-        while self._arrivals and self._arrivals[0][0] < now - RATE_SECONDS:
-            self._arrivals.popleft()
+        self._forget_arrivals(now)
         self.version += 1
 
+    def _forget_arrivals(self, now: float) -> None:
+        while self._arrivals and self._arrivals[0][0] <= now - RATE_SECONDS:
+            self._arrivals.popleft()
+            self._rate_window_full = True
+
     def entries_per_second(self) -> float | None:
-        """Arrival rate over the last few seconds; None until that can be measured."""
+        """Arrival rate over the last RATE_SECONDS (down to 0 when the input goes quiet);
+        in the first seconds, between the first arrival (the backfill, left out) and the
+        last one; None until that can be measured."""
+        self._forget_arrivals(self.clock())
+        if self._rate_window_full:
+            return sum(n for _, n in self._arrivals) / RATE_SECONDS
         if len(self._arrivals) < 2:
             return None
         span = self._arrivals[-1][0] - self._arrivals[0][0]

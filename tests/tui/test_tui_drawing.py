@@ -120,6 +120,10 @@ def test_after_a_replay_the_chart_shows_the_replayed_entries_only():
     # A straggler the live entries have passed again cuts nothing.
     live = old + [t0] + [t0 + timedelta(seconds=120)]
     assert newest_timeline(np.array([int(t.timestamp() * 1e6) for t in live]), 10_000_000) == 0
+    # Two writers a day apart, in turn: every step jumps, but their times never overlap, so
+    # nothing is cut (the columns' time range keeps the other writer's entries out).
+    turns = [t0 + timedelta(days=1 - i % 2, seconds=10 * (i // 2)) for i in range(40)]  # older last
+    assert newest_timeline(np.array([int(t.timestamp() * 1e6) for t in turns]), 10_000_000) == 0
 
 
 def test_the_flagged_share_leaves_out_entries_after_the_newest():
@@ -146,7 +150,10 @@ def test_the_flagged_share_is_unknown_while_nothing_is_scored():
     frame = _frame([t0 + timedelta(seconds=s) for s in (0, 10)], [1.0] * 2, [0, 0])
     history.append(frame.with_columns(pl.lit(None, pl.Float64).alias("score")))
     share, count = history.rate(1.0, 60)
-    assert np.isnan(share) and count == 2
+    assert np.isnan(share) and count == 0
+    # Once some are scored, the share is of those: warm-up entries cannot be flagged.
+    history.append(_frame([t0 + timedelta(seconds=s) for s in (20, 30)], [1.0] * 2, [5, 0]))
+    assert history.rate(1.0, 60) == (0.5, 2)
 
 
 def test_feed_times_of_another_log_day_show_their_date():

@@ -120,3 +120,16 @@ def test_a_replay_s_incidents_come_first_and_a_new_threshold_keeps_them_once():
     assert [i.server for i in state.feed.view()] == ["replay", "old"]
     state.set_threshold(3.0)
     assert [i.server for i in state.feed.view()] == ["replay", "old"]
+
+
+def test_the_entry_rate_falls_to_zero_when_the_input_goes_quiet():
+    now = [0.0]
+    state = MonitorState(ModelInfo("z", "z-score", 2.0), clock=lambda: now[0])
+    state.add(scored([1.0] * 100, [0.0] * 100))  # the backfill: not a rate
+    assert state.entries_per_second() is None
+    for second in range(1, 11):  # ten entries a second for ten seconds
+        now[0] = float(second)
+        state.add(scored([1.0] * 10, [0.0] * 10))
+    assert state.entries_per_second() == 10.0
+    now[0] = 30.0  # nothing for twenty seconds
+    assert state.entries_per_second() == 0.0
