@@ -30,8 +30,10 @@ class Windows:
     """What one push produced."""
 
     entries: pl.DataFrame
-    """Entries whose step is final, in arrival order, plus `step` (Int64), `late` (Boolean)
-    and `row` (Int64: the entry's feature row in `x`, null when it has none)."""
+    """Entries whose step is final, plus `step` (Int64), `late` (Boolean) and `row` (Int64:
+    the entry's feature row in `x`, null when it has none). Held entries come first, then
+    this push's in arrival order: an entry held back by one push comes out after entries
+    that arrived later, so the order of a whole run depends on where it was cut."""
     server: np.ndarray
     """Server of each feature row (object array)."""
     step: np.ndarray

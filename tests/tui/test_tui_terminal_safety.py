@@ -55,3 +55,13 @@ async def test_no_color_keeps_anomaly_marks_as_characters(tmp_path, monkeypatch)
         assert lines[score][14:].strip()  # scores above the threshold drawn in the upper row
         svg = app.export_screenshot()
         assert "#b93c5b" not in svg  # the theme's error red is gone
+
+
+async def test_the_status_line_keeps_the_flagged_share_at_80_columns_when_paused(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("p")
+        await settle(pilot, app)
+        status = screen_text(app).splitlines()[0]
+        assert status.startswith("PAUSED") and status.rstrip().endswith("flagged/15m"), status

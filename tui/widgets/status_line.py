@@ -75,6 +75,9 @@ class StatusLine(Widget):
         separator = Text(" │ ", style=muted)
         # the source gets what the other parts leave; its end (the file name) matters most
         room = self.size.width - sum(p.cell_len for p in parts) - separator.cell_len * len(parts)
+        if room < MIN_SOURCE_WIDTH and not status.bad_lines:  # "bad 0" says least: it goes first
+            parts = [p for p in parts if p.plain != "bad 0"]
+            room = self.size.width - sum(p.cell_len for p in parts) - separator.cell_len * len(parts)
         room = max(room, MIN_SOURCE_WIDTH)
         source = status.source if len(status.source) <= room else "…" + status.source[-room + 1:]
         parts.insert(1 if status.paused else 0, literal(source))
