@@ -123,7 +123,7 @@ class Ingest:
             done = self._reading_done.wait(self.flush_seconds)
             try:
                 message = self._take()
-            except Exception as exc:  # noqa: BLE001 - a scorer failure ends reading, visibly
+            except BaseException as exc:  # noqa: BLE001 - a scorer failure (a polars panic too) ends reading, visibly
                 self._error = f"scoring failed: {type(exc).__name__}: {exc}"
                 self.stop()
                 self.post(IngestEnded(self._error))

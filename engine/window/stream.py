@@ -1,8 +1,8 @@
 """The streaming windower used by scoring: entries in, complete windows out, state kept.
 
 A step of a server is final as soon as every known component has a value for it, when a
-later step of that server (on the same timeline) begins, when the stream has gone
-`STALE_STEPS` further since the step's first entry, or at `flush()`. Entries of a step wait
+later step of that server (on the same timeline) begins, when `STALE_STEPS` steps' worth of
+entries at or after its time arrived after its first one, or at `flush()`. Entries of a step wait
 (are *held*) until the step is final, so features never depend on where the input was cut
 into batches.
 An entry for a step that is already final arrives too late to change it: it comes out
@@ -23,6 +23,7 @@ from logwatch.engine.window.grid import StepGrid, infer_grid
 from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
 from logwatch.engine.window.spec import FeatureSpec, Scaling
 from logwatch.engine.window.timeline import CURRENT, Timelines, timelines
+from logwatch.engine.window.waiting import arrivals_since
 
 
 @dataclass(slots=True)
@@ -65,12 +66,10 @@ def _concat_rows(a: Rows, b: Rows) -> Rows:
 
 
 STALE_STEPS = 2
-"""A server's newest step waits for all its components, but only until the stream (any
-server) has gone this many steps further since the step's first entry arrived: a server that
-stopped mid-step, or never sends some components, must not have its last entries held back
-forever. Counted from the arrival, not from the step itself, so a server whose clock runs
-behind the others is not cut off at every batch; an entry arriving later than that is late
-wherever the input was cut."""
+"""A server's newest step waits for all its components, but only until this many steps'
+worth of entries (one per server and component seen) at or after its time have arrived
+after its first one (see `waiting`): a server that stopped mid-step, or never sends some
+components, must not have its last entries held back forever."""
 
 
 class StreamWindower:
@@ -84,8 +83,8 @@ class StreamWindower:
         self._history: dict[str, Rows] = {}
         self._parked: dict[str, list[Rows]] = {}
         """Per server, the timelines it left (most recent first; see `timeline`)."""
-        self._stream_max: int | None = None
-        """The newest step of any server so far."""
+        self._cells: set[tuple[str, str]] = set()
+        """(server, component) pairs seen: one step's worth of entries of the whole stream."""
         self.rewind_steps = spec.window
         """How far behind its server's newest step an entry starts a new timeline: beyond a
         window it could not be part of any window still to come."""
@@ -102,14 +101,9 @@ class StreamWindower:
                 return self._empty(frame)
             self.grid = infer_grid(frame, self.spec.step_seconds)
         stepped = frame.with_columns(self.grid.step_ids(pl.col("timestamp")))
-        # `_seen`: how far the stream (any server) had gone when the entry arrived.
-        seen = stepped["step"].cum_max()
-        if self._stream_max is not None:
-            seen = seen.clip(lower_bound=self._stream_max)
-        stepped = stepped.with_columns(seen.alias("_seen"))
-        if stepped.height:
-            self._stream_max = int(seen[-1])
+        self._cells.update(stepped.select("server", "component").unique().iter_rows())
         held = self._held
+        fresh_from = 0 if held is None else held.height
         # Held rows and new ones may come from batches that differ in label columns.
         pool = stepped if held is None or held.height == 0 else pl.concat([held, stepped], how="diagonal_relaxed")
         if pool.height == 0:
@@ -120,15 +114,45 @@ class StreamWindower:
         if found.timeline is not None:
             pool = pool.with_columns(pl.Series("_timeline", found.timeline))
             track.append("_timeline")
+        group = [*track, "step"]
         known = pl.col("component").is_in(list(self.spec.components))
         at_max = pl.col("step") == pl.col("step").max().over(track)
-        n_at_max = pl.col("component").filter(at_max & known).n_unique().over(track)
-        stale = self._stream_max - pl.col("_seen").first().over([*track, "step"]) >= STALE_STEPS
-        final = ~at_max | (n_at_max == self.spec.n_components) | stale
-        mask = pool.select(final.alias("f"))["f"]
+        complete = pl.col("component").filter(at_max & known).n_unique().over(track) == self.spec.n_components
+        # Behind a later step of its timeline that arrived before it (held or not): that step
+        # began, so this one was final.
+        behind = (pl.col("step") < pl.col("step").cum_max().shift(1).over(track)).fill_null(False)
+        position = pl.Series("_position", np.arange(pool.height, dtype=np.int64))
+        info = pool.with_columns(position).select(
+            (at_max & ~complete).alias("waiting"), behind.alias("behind"),
+            pl.col("_position").first().over(group).alias("first"),
+            pl.col("_waited").fill_null(0).max().over(group).alias("carried")
+            if "_waited" in pool.columns else pl.lit(0, pl.Int64).alias("carried"),
+        )
+        late, waited, stale = self._waits(pool["step"].to_numpy(), info, fresh_from)
+        pool = pool.with_columns(pl.Series("_late", info["behind"].to_numpy() | late), pl.Series("_waited", waited))
+        mask = pl.Series(~info["waiting"].to_numpy() | stale)
         pool = pool.drop("_timeline", strict=False)
         self._held = pool.filter(~mask)
         return self._finalize(pool.filter(mask))
+
+    def _waits(self, steps: np.ndarray, info: pl.DataFrame, fresh_from: int) -> tuple[np.ndarray, ...]:
+        """Per pool row: late for having come after its step waited too long; how long its
+        step has waited (kept on held rows); whether its step, still incomplete, is now
+        final for having waited too long (see `waiting`)."""
+        limit = STALE_STEPS * max(len(self._cells), 1)
+        first, carried = info["first"].to_numpy(), info["carried"].to_numpy()
+        n = len(steps)
+        position = np.arange(n)
+        # Only rows that arrived at least `limit` entries after their step's first can be late.
+        start = np.maximum(first + 1, fresh_from)
+        maybe = np.flatnonzero((position >= fresh_from) & (carried + np.maximum(position - start, 0) >= limit))
+        late = np.zeros(n, bool)
+        late[maybe] = arrivals_since(steps, first, carried, fresh_from, maybe, maybe) >= limit
+        heads = np.flatnonzero(info["waiting"].to_numpy() & (position == first))  # one row per waiting step
+        by_head = np.zeros(n, np.int64)
+        by_head[heads] = arrivals_since(steps, first, carried, fresh_from, heads, np.full(len(heads), n))
+        waited = by_head[first]
+        return late, waited, waited >= limit
 
     def flush(self) -> Windows:
         """Finalize every held entry (end of input)."""
@@ -151,8 +175,10 @@ class StreamWindower:
             return self._finalize_tracks(ready.with_columns(pl.col("server").alias("_track")), self._history, False)
         numbers = pl.Series("_timeline", found.timeline)
         ready = ready.with_columns(
+            # concat_str, not pl.format: polars 2.1's format panics on a frame whose first
+            # chunk a filter emptied (the held rows that stayed held).
             pl.when(numbers == CURRENT).then(pl.col("server"))
-            .otherwise(pl.format("{}\x1f{}", pl.col("server"), numbers)).alias("_track")
+            .otherwise(pl.concat_str([pl.col("server"), pl.lit("\x1f"), numbers.cast(pl.String)])).alias("_track")
         )
         # Every timeline's history under its own key; the current ones keep the server's name.
         histories = dict(self._history)
@@ -186,13 +212,8 @@ class StreamWindower:
         ready = (
             ready.join(last, on="_track", how="left", maintain_order="left")
             .with_columns(
-                # Late: at or before the history's last step, behind a later step of its own
-                # timeline that arrived first (that step began, so this one was final), or
-                # after the stream went STALE_STEPS further since its step's first entry.
-                ((pl.col("step") <= pl.col("_last")).fill_null(False)
-                 | (pl.col("step") < pl.col("step").cum_max().shift(1).over("_track")).fill_null(False)
-                 | (pl.col("_seen") - pl.col("_seen").first().over("_track", "step") >= STALE_STEPS)
-                 ).alias("late")
+                # Late: at or before the history's last step, or found late by `push`.
+                ((pl.col("step") <= pl.col("_last")).fill_null(False) | pl.col("_late")).alias("late")
             )
             .drop("_last")
         )
@@ -230,7 +251,7 @@ class StreamWindower:
         # Late entries get no row, even when their step got one from the entries on time.
         entries = ready.join(_rows_frame(keys), on=["_track", "step"], how="left", maintain_order="left")
         return Windows(
-            entries.drop("_track", "_seen").with_columns(pl.when(~pl.col("late")).then(pl.col("row"))),
+            entries.drop("_track", "_late", "_waited").with_columns(pl.when(~pl.col("late")).then(pl.col("row"))),
             np.concatenate(servers) if servers else np.zeros(0, object),
             np.concatenate(steps) if steps else np.zeros(0, np.int64),
             np.vstack(xs) if xs else np.zeros((0, self.spec.dim), np.float32),
@@ -239,7 +260,7 @@ class StreamWindower:
         )
 
     def _empty(self, like: pl.DataFrame | None) -> Windows:
-        base = like.head(0).drop("step", "_seen", strict=False) if like is not None else empty_frame()
+        base = like.head(0).drop("step", "_late", "_waited", strict=False) if like is not None else empty_frame()
         entries = base.with_columns(
             pl.lit(None, pl.Int64).alias("step"), pl.lit(None, pl.Boolean).alias("late"),
             pl.lit(None, pl.Int64).alias("row"),

@@ -28,9 +28,10 @@ CURRENT = 0
 """Timeline number of a server's current history before the frame; its parked ones are
 1, 2, ... (most recent first) and new timelines get the numbers after those."""
 
-MAX_PARKED = 3
-"""Parked timelines kept per server: three writers in turn (a live log, a replay, a
-re-sent backlog) each keep their history."""
+MAX_PARKED = 7
+"""Parked timelines kept per server: up to eight writers in turn (a live log, replays,
+re-sent backlogs) each keep their history. Beyond that, each entry of the least recent
+writer starts a timeline again, and scoring slows down (every timeline is windowed on its own)."""
 
 
 @dataclass(frozen=True, slots=True)

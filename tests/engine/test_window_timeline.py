@@ -103,6 +103,59 @@ def test_timelines_written_in_turn_each_keep_their_history(generated, files):
     assert all(np.array_equal(mine[k], alone[k]) for k in alone)
 
 
+def test_timelines_in_turn_pushed_two_entries_at_a_time(generated):
+    """Reads as small as two entries, with timelines switching inside them (the held rows
+    of a push then stay held: a polars string function panicked on such a frame)."""
+    frame = read_all(generated)
+    parts = [_steps(frame, 700 - 300 * i, 40) for i in range(2)]
+    turns = pl.concat([part for group in zip(*parts) for part in group])
+    windower = _windower(frame)
+    mine = _features([windower.push(turns.slice(i, 2)) for i in range(0, turns.height, 2)] + [windower.flush()])
+    alone = {}
+    for steps in parts:
+        fresh = _windower(frame)
+        alone |= _features(_push(fresh, pl.concat(steps)) + [fresh.flush()])
+    assert mine.keys() == alone.keys() and all(np.array_equal(mine[k], alone[k]) for k in alone)
+
+
+def test_entries_a_step_late_are_late_wherever_the_input_is_cut(generated):
+    """Every seventh step, server_1's CPU entry arrives a step late, just after the CPU
+    entry of the server's next step: it is late (a later step began, though that step is
+    still held, incomplete), in one push or in many."""
+    frame = read_all(generated).with_row_index("_i")
+    moved = (pl.col("_i") % (7 * STEP) == 0)  # server_1's CPU: the first entry of a step
+    order = pl.when(moved).then(pl.col("_i") + STEP + 0.5).otherwise(pl.col("_i"))
+    log = frame.sort(order).drop("_i")
+    results = []
+    for size in (log.height, 17, 500):
+        windower = _windower(frame)
+        outs = [windower.push(log.slice(i, size)) for i in range(0, log.height, size)] + [windower.flush()]
+        results.append((_features(outs), _entries(outs)))
+    (one, entries), *others = results
+    late = entries.filter(pl.col("late")).sort("timestamp")
+    assert late.height == frame.filter(moved).height
+    for features, other in others:
+        assert other.filter(pl.col("late")).sort("timestamp").equals(late)
+        assert features.keys() == one.keys() and all(np.array_equal(features[k], one[k]) for k in one)
+
+
+def test_a_server_that_stops_mid_step_in_an_older_file_comes_out(generated):
+    """After live entries, an older file is written in which server_3 stops in the middle
+    of a step while the others go on: its last entry comes out within a few steps, though
+    the stream's newest time (the live entries') never moves."""
+    frame = read_all(generated)
+    live, older = frame.slice(900 * STEP, 100 * STEP), frame.slice(100 * STEP, 300 * STEP)
+    stop = 200 * STEP
+    older = pl.concat([older.head(stop - STEP + 7),  # step 200: servers 1-2 and server_3's CPU
+                       older.slice(stop).filter(pl.col("server") != "server_3")])
+    windower = _windower(frame)
+    _push(windower, live)
+    out = _entries(_push(windower, older))
+    last = older.filter(pl.col("server") == "server_3").tail(1)
+    assert out.join(last, on=["timestamp", "server", "component"]).height == 1
+    assert windower.held <= 2 * STEP
+
+
 def test_a_straggler_far_behind_does_not_cost_the_live_entries_a_warm_up(generated):
     """One entry from 100 steps back arrives in the middle of a step: the rest of that step
     and everything after it are windowed as if the straggler had never come."""
@@ -206,5 +259,9 @@ def test_switches_by_hand():
     assert _switches([("a", 60), ("a", 20), ("a", 101), ("a", 61), ("a", 21)], {"a": 100}) == [
         (0, "a", "rewind"), (1, "a", "rewind"), (2, "a", "resume"), (3, "a", "resume"), (4, "a", "resume")
     ]
-    # ... but a server keeps three parked timelines: a fifth one forgets the least recent.
-    assert _switches([("a", 80), ("a", 60), ("a", 40), ("a", 20), ("a", 101)], {"a": 100})[-1] == (3, "a", "rewind")
+    # ... but a server keeps MAX_PARKED of them: one more forgets the least recent (100).
+    from logwatch.engine.window.timeline import MAX_PARKED
+
+    older = [("a", 1000 - 100 * (i + 1)) for i in range(MAX_PARKED + 1)]
+    assert _switches([*older, ("a", 1001)], {"a": 1000})[-1] == (MAX_PARKED, "a", "rewind")
+    assert _switches([*older[:-1], ("a", 1001)], {"a": 1000})[-1] == (MAX_PARKED, "a", "resume")
