@@ -24,5 +24,6 @@ def arrivals_since(steps: np.ndarray, first: np.ndarray, carried: np.ndarray, fr
     out = np.empty(len(rows), np.int64)
     for i, (row, end) in enumerate(zip(rows.tolist(), until.tolist())):
         start = max(int(first[row]) + 1, fresh_from)
-        out[i] = int(carried[row]) + int(np.count_nonzero(steps[start:end] >= steps[row])) if end > start else int(carried[row])
+        later = int(np.count_nonzero(steps[start:end] >= steps[row])) if end > start else 0
+        out[i] = int(carried[row]) + later
     return out
