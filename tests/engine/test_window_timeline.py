@@ -265,3 +265,19 @@ def test_switches_by_hand():
     older = [("a", 1000 - 100 * (i + 1)) for i in range(MAX_PARKED + 1)]
     assert _switches([*older, ("a", 1001)], {"a": 1000})[-1] == (MAX_PARKED, "a", "rewind")
     assert _switches([*older[:-1], ("a", 1001)], {"a": 1000})[-1] == (MAX_PARKED, "a", "resume")
+
+
+def test_arrivals_since_count_only_entries_at_or_after_the_step_by_hand():
+    from logwatch.engine.window.waiting import arrivals_since
+
+    steps = np.array([10, 11, 3, 4, 12, 10, 9])  # a step-10 entry, then newer, older, newer ...
+    first = np.array([0, 1, 2, 3, 4, 0, 6])      # the entry at 5 is step 10's second
+    carried = np.zeros(7, np.int64)
+    rows = np.array([0, 5])
+    # Before the entry at 5: 11 and 12 count, the replayed 3 and 4 do not.
+    assert arrivals_since(steps, first, carried, 0, rows, rows).tolist() == [0, 2]
+    # To the end of the pool, for step 10: 11, 12 and its own second entry.
+    assert arrivals_since(steps, first, carried, 0, np.array([0]), np.array([7])).tolist() == [3]
+    # Held from an earlier push (3 counted then): only entries from `fresh_from` on count now.
+    carried[[0, 5]] = 3
+    assert arrivals_since(steps, first, carried, 4, np.array([0]), np.array([7])).tolist() == [3 + 2]
