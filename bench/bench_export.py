@@ -29,15 +29,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.logs import generate
 from bench.table import Row
 
 BUNDLE_ENTRIES = 60_000
 """Entries the bench's autoencoder is trained on (sklearn backend: quick and ONNX)."""
-
-
-def _generate(path: Path, entries: int, seed: int) -> None:
-    subprocess.run([sys.executable, "-m", "logwatch.tui", "generate", "--entries", str(entries),
-                    "--seed", str(seed), "--out", str(path)], check=True)
 
 
 def _train(log: Path, out: Path) -> None:
@@ -104,8 +100,8 @@ def run(quick: bool) -> list[Row]:
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         log, small, model = base / "logs.jsonl", base / "train.jsonl", base / "model"
-        _generate(log, entries, seed=5)
-        _generate(small, BUNDLE_ENTRIES, seed=1)
+        generate(log, entries, seed=5)
+        generate(small, BUNDLE_ENTRIES, seed=1)
         _train(small, model)
         floor, floor_cpu = _timed(lambda: pl.read_ndjson(log), repeats)
         rows.append(Row("polars.read_ndjson (the floor)", entries / floor, "entries/s",

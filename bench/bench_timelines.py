@@ -17,20 +17,14 @@ before, replayed 1.0-1.3x, in turn 2.5-3.7x the in-order cost.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.logs import generate
 from bench.table import Row
 
 BATCH = 10_000
-
-
-def _generate(path: Path, entries: int) -> None:
-    subprocess.run([sys.executable, "-m", "logwatch.tui", "generate", "--entries", str(entries),
-                    "--seed", "3", "--out", str(path)], check=True)
 
 
 def _window_all(frame, spec, scaling, grid) -> float:  # noqa: ANN001
@@ -54,7 +48,7 @@ def run(quick: bool) -> list[Row]:
     entries = 40_000 if quick else 200_000
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "logs.jsonl"
-        _generate(log, entries)
+        generate(log, entries, seed=3)
         frame = pl.concat([b.frame for b in read_batches(log)])
     spec = FeatureSpec(discover_components(frame))
     grid, rows = align(frame, spec)

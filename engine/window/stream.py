@@ -52,9 +52,13 @@ def _rows_frame(keys: list[pl.DataFrame]) -> pl.DataFrame:
     return frame.with_row_index("row").select("_track", "step", pl.col("row").cast(pl.Int64))
 
 
+TRACK_SEPARATOR = "\x1f"
+"""Between a server's name and a timeline number in a history key."""
+
+
 def _track(server: str, timeline: int) -> str:
     """The history key of one of a server's timelines (its current one is the server's name)."""
-    return server if timeline == CURRENT else f"{server}\x1f{timeline}"
+    return server if timeline == CURRENT else f"{server}{TRACK_SEPARATOR}{timeline}"
 
 
 def _concat_rows(a: Rows, b: Rows) -> Rows:
@@ -178,7 +182,8 @@ class StreamWindower:
             # concat_str, not pl.format: polars 2.1's format panics on a frame whose first
             # chunk a filter emptied (the held rows that stayed held).
             pl.when(numbers == CURRENT).then(pl.col("server"))
-            .otherwise(pl.concat_str([pl.col("server"), pl.lit("\x1f"), numbers.cast(pl.String)])).alias("_track")
+            .otherwise(pl.concat_str([pl.col("server"), pl.lit(TRACK_SEPARATOR), numbers.cast(pl.String)]))
+            .alias("_track")  # what `_track` gives, for every row at once
         )
         # Every timeline's history under its own key; the current ones keep the server's name.
         histories = dict(self._history)

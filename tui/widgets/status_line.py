@@ -63,9 +63,10 @@ class StatusLine(Widget):
             return Text("starting…")
         alert = self.get_component_rich_style("status-line--alert")
         muted = self.get_component_rich_style("status-line--muted")
+        bad = Text(f"bad {status.bad_lines:,}", style=alert if status.bad_lines else muted)
         parts: list[Text] = [
             Text("-/s" if status.rate is None else f"{status.rate:,.0f}/s"),
-            Text(f"bad {status.bad_lines:,}", style=alert if status.bad_lines else muted),
+            bad,
             literal(status.model),
             Text(f"thr {number(status.threshold)}"),
             Text(f"{_share(status.flagged_share)} flagged/{status.rate_window}"),
@@ -76,7 +77,7 @@ class StatusLine(Widget):
         # the source gets what the other parts leave; its end (the file name) matters most
         room = self.size.width - sum(p.cell_len for p in parts) - separator.cell_len * len(parts)
         if room < MIN_SOURCE_WIDTH and not status.bad_lines:  # "bad 0" says least: it goes first
-            parts = [p for p in parts if p.plain != "bad 0"]
+            parts.remove(bad)
             room = self.size.width - sum(p.cell_len for p in parts) - separator.cell_len * len(parts)
         room = max(room, MIN_SOURCE_WIDTH)
         source = status.source if len(status.source) <= room else "…" + status.source[-room + 1:]
