@@ -50,13 +50,17 @@ class EpisodeCounter:
 
     def update(self, frame: pl.DataFrame) -> None:
         """Add a scored frame with `server`, `component`, `timestamp`, `anomalous`,
-        `predicted` and optionally `anomaly_type`."""
+        `predicted` and optionally `anomaly_type` and `traced` (traced rows are flagged but
+        do not count as the time someone was told)."""
         kind = pl.col("anomaly_type") if "anomaly_type" in frame.columns else pl.lit(None, pl.String)
+        told = pl.col("predicted").fill_null(False)
+        if "traced" in frame.columns:  # flagged after the fact: no one was told at that time
+            told = told & ~pl.col("traced").fill_null(False)
         cols = frame.select(
             "server", "component",
             pl.col("timestamp").dt.epoch("us").alias("t"),
             pl.col("anomalous").fill_null(False).alias("a"),
-            pl.col("predicted").fill_null(False).alias("p"),
+            told.alias("p"),
             kind.cast(pl.String).fill_null(UNSPECIFIED).alias("k"),
         )
         for (server, component), group in cols.group_by(["server", "component"], maintain_order=True):

@@ -22,6 +22,8 @@ class Evaluation:
     fp: int = 0
     fn: int = 0
     tp: int = 0
+    traced: int = 0
+    """Flagged entries that were flagged by tracing an alarm back to its start."""
     per_type: dict[str, list[int]] = field(default_factory=dict)
     """anomaly_type -> [detected, total] over labeled-anomalous entries."""
     episodes: EpisodeCounter = field(default_factory=EpisodeCounter)
@@ -42,6 +44,8 @@ class Evaluation:
         self.fp += int(row["fp"])
         self.fn += int(row["fn"])
         self.tp += int(row["tp"])
+        if "traced" in frame.columns:
+            self.traced += int(frame["traced"].sum())
         if "anomaly_type" in frame.columns:
             kinds = (
                 frame.filter(truth)
@@ -79,7 +83,7 @@ class Evaluation:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "tn": self.tn, "fp": self.fp, "fn": self.fn, "tp": self.tp,
+            "tn": self.tn, "fp": self.fp, "fn": self.fn, "tp": self.tp, "traced": self.traced,
             "precision": self.precision, "recall": self.recall, "f1": self.f1,
             "recall_per_type": self.type_recall(),
             "episodes_per_type": {
@@ -108,6 +112,8 @@ def format_report(ev: Evaluation) -> str:
         f"{'actual anomaly':>18}{f'FN {ev.fn:,}':>{max(width, 16) + 2}}{f'TP {ev.tp:,}':>{max(width, 17) + 2}}",
         f"precision {ev.precision:.3f}  recall {ev.recall:.3f}  F1 {ev.f1:.3f}",
     ]
+    if ev.traced:
+        lines.append(f"{ev.traced:,} of the flagged entries were traced back from a confirmed alarm")
     if ev.per_type:
         lines.append("recall per anomaly type:")
         for kind, (hit, n) in sorted(ev.per_type.items()):

@@ -35,6 +35,7 @@ class Summary:
     entries: int = 0
     bad_lines: int = 0
     flagged: int = 0
+    traced: int = 0
     written: int = 0
     detector: str = ""
     threshold: float = 0.0
@@ -46,7 +47,9 @@ class Summary:
         rate = self.entries / self.seconds if self.seconds > 0 else 0.0
         return (
             f"read {self.entries:,} entries, {self.bad_lines:,} bad lines skipped, "
-            f"{self.flagged:,} anomalies flagged; detector {self.detector}, "
+            f"{self.flagged:,} anomalies flagged"
+            + (f" ({self.traced:,} traced back to their alarm's start)" if self.traced else "")
+            + f"; detector {self.detector}, "
             f"threshold {self.threshold:.4g}; {self.seconds:.2f} s, {rate:,.0f} entries/s"
             + (f"; wrote {self.written:,} rows to {self.export}" if self.export else "")
         )
@@ -88,6 +91,8 @@ def run_headless(
 
     def take(scored: pl.DataFrame) -> None:
         summary.flagged += int(scored["predicted"].sum())
+        if "traced" in scored.columns:
+            summary.traced += int(scored["traced"].sum())
         if evaluation is not None:
             evaluation.update(scored)
         if writer is not None:

@@ -1,8 +1,10 @@
 """The Scorer: a detector plus a threshold, turning Batches into scored frames.
 
 Scored frame columns: the batch columns, then `score, threshold, predicted, reason,
-expected` (see `logwatch.engine.batch.SCORE_SCHEMA`). `make_detector` picks the detector
-the way the CLI and the TUI both do: the autoencoder when a bundle exists, else z-score.
+expected` (see `logwatch.engine.batch.SCORE_SCHEMA`), and `traced` when the scorer traces
+confirmed alarms back to their start (`logwatch.engine.detect.onset`; reports only).
+`make_detector` picks the detector the way the CLI and the TUI both do: the autoencoder
+when a bundle exists, else z-score.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import polars as pl
 from logwatch.engine.batch import SCHEMA, SCORE_SCHEMA, Batch
 from logwatch.engine.bundle import bundle_exists, default_model_dir, load_bundle
 from logwatch.engine.detect.base import Detector
+from logwatch.engine.detect.onset import OnsetTracer
 from logwatch.engine.detect.zscore import ZScoreDetector
 from logwatch.engine.errors import UserError
 
@@ -23,10 +26,13 @@ DETECTORS = ("auto", "zscore", "autoencoder")
 
 class Scorer:
     """Scores batches with `detector`; `threshold` (None = the detector's default) can be
-    changed at any time and applies to the next frames returned."""
+    changed at any time and applies to the next frames returned. With `trace_back`, the
+    start of each confirmed alarm is flagged too, as `traced` (rows that might still be
+    traced wait for it, so this is for reports, not for a live view)."""
 
-    def __init__(self, detector: Detector, threshold: float | None = None) -> None:
+    def __init__(self, detector: Detector, threshold: float | None = None, *, trace_back: bool = False) -> None:
         self.detector = detector
+        self.tracer = OnsetTracer() if trace_back else None
         self._threshold: float | None = None
         self.threshold = threshold  # type: ignore[assignment]
 
@@ -45,11 +51,13 @@ class Scorer:
     def score(self, batch: Batch | pl.DataFrame) -> pl.DataFrame:
         """Scored entries that are ready (held-back ones from earlier batches come first)."""
         frame = batch.frame if isinstance(batch, Batch) else batch
-        return self._finish(self.detector.score(frame))
+        scored = self._finish(self.detector.score(frame))
+        return scored if self.tracer is None else self.tracer.update(scored)
 
     def flush(self) -> pl.DataFrame:
         """Scored entries the detector was still holding (call at end of input)."""
-        return self._finish(self.detector.flush())
+        scored = self._finish(self.detector.flush())
+        return scored if self.tracer is None else self.tracer.flush(scored)
 
     def _finish(self, scored: pl.DataFrame) -> pl.DataFrame:
         threshold = self.threshold

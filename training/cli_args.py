@@ -48,6 +48,7 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPars
     parser.add_argument("--model", metavar="DIR", help="bundle folder (default: the per-user models folder)")
     parser.add_argument("--charts", metavar="DIR", help="where to write unseen_data_errors.png (default: the bundle's charts/)")
     parser.add_argument("--threshold", type=float, metavar="X", help="use this threshold instead of the bundle's")
+    parser.add_argument("--no-trace-back", action="store_true", help="count only entries over the threshold, without tracing each confirmed alarm back to where it began")
     return parser
 
 

@@ -38,15 +38,18 @@ class EvalResult:
     bad_lines: int
 
 
-def evaluate_source(source: str | Path, model_dir: str | Path, threshold: float | None = None) -> EvalResult:
-    """Score `source` with the bundle at `model_dir` and with z-score; count both."""
+def evaluate_source(
+    source: str | Path, model_dir: str | Path, threshold: float | None = None, *, trace_back: bool = True
+) -> EvalResult:
+    """Score `source` with the bundle at `model_dir` and with z-score; count both. With
+    `trace_back` (as the export does), confirmed alarms are traced back to their start."""
     from logwatch.engine.detect import ZScoreDetector
     from logwatch.engine.detect.autoencoder import AutoencoderDetector
 
     bundle = load_bundle(model_dir)
     scorers = {
-        "autoencoder": Scorer(AutoencoderDetector(bundle), threshold),
-        "zscore": Scorer(ZScoreDetector()),
+        "autoencoder": Scorer(AutoencoderDetector(bundle), threshold, trace_back=trace_back),
+        "zscore": Scorer(ZScoreDetector(), trace_back=trace_back),
     }
     evaluations = {name: Evaluation() for name in scorers}
     scores: list[np.ndarray] = []
@@ -91,6 +94,7 @@ def format_side_by_side(result: EvalResult) -> str:
         ("precision", f"{a.precision:.3f}", f"{z.precision:.3f}"),
         ("recall", f"{a.recall:.3f}", f"{z.recall:.3f}"),
         ("F1", f"{a.f1:.3f}", f"{z.f1:.3f}"),
+        ("flagged by trace-back", f"{a.traced:,}", f"{z.traced:,}"),
     ]
     kinds = sorted(set(a.per_type) | set(z.per_type))
     if kinds:
@@ -117,7 +121,7 @@ def format_side_by_side(result: EvalResult) -> str:
 
 def run_eval(args: argparse.Namespace) -> int:
     model = Path(args.model).expanduser() if args.model else default_model_dir()
-    result = evaluate_source(args.source, model, args.threshold)
+    result = evaluate_source(args.source, model, args.threshold, trace_back=not args.no_trace_back)
     print(format_side_by_side(result))
     folder = Path(args.charts).expanduser() if args.charts else model / "charts"
     if result.scores.size:

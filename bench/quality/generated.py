@@ -57,6 +57,7 @@ def markdown(result: EvalResult, info: dict) -> str:
         f"| recall | {a.recall:.3f} | {z.recall:.3f} |",
         f"| F1 | **{a.f1:.3f}** | {z.f1:.3f} |",
         f"| false positives / true negatives | {a.fp:,} / {a.tn:,} | {z.fp:,} / {z.tn:,} |",
+        f"| flagged by trace-back | {a.traced:,} | {z.traced:,} |",
     ]
     ar, zr = a.type_recall(), z.type_recall()
     for kind in sorted(set(ar) | set(zr)):

@@ -67,8 +67,8 @@ def evaluate_file(
     train_quietly(head, model, backend=backend, target_far=target_far, adaptive_scale=adaptive_scale)
     from logwatch.engine.detect.autoencoder import AutoencoderDetector
 
-    scored = _scored(Scorer(AutoencoderDetector(load_bundle(model))), nab.train, nab.test)
-    z_scored = _scored(Scorer(ZScoreDetector()), nab.train, nab.test)
+    scored = _scored(Scorer(AutoencoderDetector(load_bundle(model)), trace_back=True), nab.train, nab.test)
+    z_scored = _scored(Scorer(ZScoreDetector(), trace_back=True), nab.train, nab.test)
     outside = ~pl.col("anomalous")
     days = (nab.test["timestamp"].max() - nab.test["timestamp"].min()).total_seconds() / 86400
     return FileResult(

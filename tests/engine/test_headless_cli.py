@@ -17,7 +17,7 @@ import pytest
 from engine_support import run_cli
 
 SUMMARY = re.compile(
-    r"read ([\d,]+) entries, ([\d,]+) bad lines skipped, ([\d,]+) anomalies flagged; "
+    r"read ([\d,]+) entries, ([\d,]+) bad lines skipped, ([\d,]+) anomalies flagged(?: \([\d,]+ traced back[^)]*\))?; "
     r"detector (\w+), threshold [\d.e+-]+; [\d.]+ s, [\d,]+ entries/s"
 )
 
@@ -99,7 +99,9 @@ def test_autoencoder_run_with_threshold_override(generated, tiny_bundle, tmp_pat
     assert summary(done.stdout)[3] == "autoencoder" and "threshold 0.5;" in done.stdout.decode()
     frame = pl.read_parquet(out)
     assert (frame["threshold"] == 0.5).all()
-    assert frame["predicted"].to_list() == (frame["score"] > 0.5).fill_null(False).to_list()
+    traced = frame["reason"].str.starts_with("start of the alarm that follows: ")
+    assert frame["predicted"].to_list() == ((frame["score"] > 0.5).fill_null(False) | traced).to_list()
+    assert (frame.filter(traced)["score"] <= 0.5).all()
 
 
 @pytest.mark.parametrize("args, message", [

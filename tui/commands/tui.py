@@ -28,6 +28,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         "(extension picks the format: .csv, .jsonl, .parquet)")
     parser.add_argument("--all", action="store_true",
                         help="export every entry (default: only predicted anomalies)")
+    parser.add_argument("--no-trace-back", action="store_true",
+                        help="with --export: flag only entries over the threshold, without tracing "
+                        "each confirmed alarm back to where it began")
     parser.add_argument("--model", metavar="DIR",
                         help="model bundle folder (default: the per-user models/current)")
     parser.add_argument("--detector", choices=("zscore", "autoencoder"),
@@ -90,7 +93,8 @@ def _headless(args: argparse.Namespace) -> int:
 
         load_config(args.config)  # a bad config is reported before any work
     check_target(args.export)
-    scorer = Scorer(make_detector(args.detector or "auto", args.model), args.threshold)
+    scorer = Scorer(make_detector(args.detector or "auto", args.model), args.threshold,
+                    trace_back=not args.no_trace_back)
     evaluation = Evaluation() if args.eval else None
     if args.follow:  # SIGINT/SIGTERM stop the tailer; what was read is scored and written
         from logwatch.engine.sources.follow import follow_batches, open_follow_export

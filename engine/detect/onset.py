@@ -1,0 +1,180 @@
+"""Tracing a confirmed episode back to where it began.
+
+A slow anomaly (a memory leak climbing for ten minutes) crosses the threshold some steps
+after it starts: its first entries are already off, but not yet by more than noise allows
+for one entry alone. Once the alarm is confirmed (CONFIRM_ENTRIES flagged entries of the
+series in a row), the evidence of the whole run is in, and the entries just before it
+that were already above TRACE_FLOOR of the threshold, off the same side of the expected
+value, are the episode's beginning: they are flagged too, marked `traced`, with a reason
+that names the alarm.
+
+This looks back, so it is for reports written after the fact (the headless export and
+`logwatch eval`), not for the live monitor: from an entry that might still be traced on,
+rows are held until it no longer can be (at most LOOKBACK entries of its series, usually
+one step), so the output keeps the input's order whatever the batches.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+CONFIRM_ENTRIES = 3
+"""Consecutive flagged entries of one server and component that confirm an alarm. A lone
+false alarm (a noise peak) is one or two entries and is never traced back."""
+
+TRACE_FLOOR = 0.4
+"""Share of the threshold an entry's score must exceed to count as the episode's start."""
+
+LOOKBACK = 30
+"""Most entries of a series an alarm is traced back over (5 minutes at 10 s steps)."""
+
+GIVE_UP_STEPS = 2 * LOOKBACK
+"""A row stops waiting once this many rows per series have come after it (a series that
+went quiet while above the floor must not hold the others' rows back for ever)."""
+
+TRACED_COLUMN = "traced"
+
+
+class OnsetTracer:
+    """Takes scored frames in order; returns the same rows, each exactly once and in the
+    same order, with the entries that began a confirmed alarm flagged as `traced`. From the
+    first row that might still be traced on, rows wait (usually for one step)."""
+
+    def __init__(self) -> None:
+        self._held: pl.DataFrame | None = None
+        self._series = 0
+        """Most series seen in one pool: how many rows a step of all of them is."""
+
+    @property
+    def holding(self) -> int:
+        """Rows waiting to learn whether an alarm will trace them."""
+        return 0 if self._held is None else self._held.height
+
+    def update(self, scored: pl.DataFrame) -> pl.DataFrame:
+        """The rows that are final now, in input order (held ones from earlier frames first)."""
+        pool = scored if self._held is None else pl.concat([self._held, scored], how="diagonal_relaxed")
+        self._held = None
+        if pool.height == 0:
+            return _with_traced(pool, np.zeros(0, bool))
+        order = _series_order(pool)
+        a = _Arrays.of(pool[order])
+        self._series = max(self._series, int(a.series_start.sum()))
+        traced = _trace(a)
+        oldest = pool.height - GIVE_UP_STEPS * self._series  # rows before this wait no longer
+        hold = _pending(a, traced, order, oldest)
+        out = _with_traced(pool, _scatter(traced, order, pool.height))
+        if not hold.any():
+            return out
+        first_held = int(order[hold].min())
+        self._held = pool[first_held:]
+        return out[:first_held]
+
+    def flush(self, scored: pl.DataFrame) -> pl.DataFrame:
+        """`scored` (the input's last rows) and every row still held: no later alarm can
+        trace them."""
+        out = self.update(scored)
+        held, self._held = self._held, None
+        if held is None:
+            return out
+        return pl.concat([out, _with_traced(held, np.zeros(held.height, bool))], how="diagonal_relaxed")
+
+
+class _Arrays:
+    """The columns tracing needs, as numpy arrays, for rows sorted by series then input."""
+
+    __slots__ = ("series_start", "above", "flagged", "sign")
+
+    def __init__(self, series_start: np.ndarray, above: np.ndarray, flagged: np.ndarray, sign: np.ndarray) -> None:
+        self.series_start = series_start
+        """True where a row is its series' first in the pool."""
+        self.above = above
+        self.flagged = flagged
+        self.sign = sign
+
+    @classmethod
+    def of(cls, frame: pl.DataFrame) -> _Arrays:
+        values = frame.select(
+            (
+                (pl.col("server") != pl.col("server").shift(1))
+                | (pl.col("component") != pl.col("component").shift(1))
+            ).fill_null(True).alias("start"),
+            (pl.col("score") > TRACE_FLOOR * pl.col("threshold")).fill_null(False).alias("above"),
+            pl.col("predicted").fill_null(False).alias("flagged"),
+            (pl.col("value") - pl.col("expected")).sign().fill_null(0).fill_nan(0).alias("sign"),
+        )
+        return cls(*(values[c].to_numpy() for c in ("start", "above", "flagged", "sign")))
+
+
+def _series_order(pool: pl.DataFrame) -> np.ndarray:
+    """Row numbers sorting the pool by server and component, keeping input order within."""
+    return (
+        pool.select("server", "component")
+        .with_row_index("_i")
+        .sort("server", "component", maintain_order=True)["_i"]
+        .to_numpy()
+        .astype(np.int64)
+    )
+
+
+def _run_starts(a: _Arrays) -> tuple[np.ndarray, np.ndarray]:
+    """Where runs of flagged rows begin (within a series) and how long each is."""
+    f = a.flagged
+    begins = f & (a.series_start | ~np.r_[False, f[:-1]])
+    ends = f & (np.r_[a.series_start[1:], True] | ~np.r_[f[1:], False])
+    return np.flatnonzero(begins), np.flatnonzero(ends) - np.flatnonzero(begins) + 1
+
+
+def _trace(a: _Arrays) -> np.ndarray:
+    """Rows (sorted order) that a confirmed run in the pool traces back to."""
+    traced = np.zeros(a.flagged.size, bool)
+    starts, lengths = _run_starts(a)
+    for k in starts[lengths >= CONFIRM_ENTRIES].tolist():
+        j = k - 1
+        while j >= 0 and k - j <= LOOKBACK and not a.series_start[j + 1] and a.above[j] and a.sign[j] == a.sign[k]:
+            if not a.flagged[j]:
+                traced[j] = True
+            j -= 1
+    return traced
+
+
+def _pending(a: _Arrays, traced: np.ndarray, positions: np.ndarray, oldest: int) -> np.ndarray:
+    """Rows (sorted order) a later alarm could still trace: in a series whose last rows are
+    above the floor, not flagged, and at pool `positions` from `oldest` on."""
+    hold = np.zeros(a.flagged.size, bool)
+    firsts = np.flatnonzero(a.series_start)
+    lasts = np.r_[firsts[1:] - 1, a.flagged.size - 1]
+    candidates = np.flatnonzero(a.above[lasts])
+    for first, last in zip(firsts[candidates].tolist(), lasts[candidates].tolist()):
+        # The series' next alarm starts after `last`, or at an unconfirmed run reaching it.
+        start = last + 1
+        while start - 1 >= first and a.flagged[start - 1] and last - start + 2 < CONFIRM_ENTRIES:
+            start -= 1
+        if start <= last and start > first and a.flagged[start - 1]:
+            continue  # the run reaching the end is confirmed already: it traced what it could
+        sign = a.sign[start] if start <= last else a.sign[last]
+        j = start - 1
+        while j >= first and start - j <= LOOKBACK and a.above[j] and a.sign[j] == sign and positions[j] >= oldest:
+            hold[j] = not a.flagged[j] and not traced[j]
+            j -= 1
+    return hold
+
+
+def _scatter(sorted_values: np.ndarray, order: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n, sorted_values.dtype)
+    out[order] = sorted_values
+    return out
+
+
+def _with_traced(frame: pl.DataFrame, traced: np.ndarray) -> pl.DataFrame:
+    """Traced rows flagged, their reason naming what traced them; `traced` column added."""
+    mark = pl.Series(TRACED_COLUMN, traced, dtype=pl.Boolean)
+    if frame.height == 0 or not traced.any():
+        return frame.with_columns(mark)
+    return frame.with_columns(mark).with_columns(
+        pl.when(pl.col(TRACED_COLUMN)).then(True).otherwise(pl.col("predicted")).alias("predicted"),
+        pl.when(pl.col(TRACED_COLUMN))
+        .then(pl.concat_str(pl.lit("start of the alarm that follows: "), pl.col("reason").fill_null("")))
+        .otherwise(pl.col("reason"))
+        .alias("reason"),
+    )
