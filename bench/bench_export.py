@@ -81,7 +81,7 @@ def _in_process(log: Path, out: Path, detector: str, model: Path | None) -> None
     from logwatch.engine.parse import read_batches
     from logwatch.engine.score import Scorer, make_detector
 
-    scorer = Scorer(make_detector(detector, model))
+    scorer = Scorer(make_detector(detector, model), trace_back=True)  # as `logwatch tui --export`
     run_headless(read_batches(log), scorer, lambda labels: open_writer(out, labels=labels),
                  write_all=True, err=open(os.devnull, "w"))
 

@@ -159,3 +159,20 @@ def test_the_scorer_traces_drifts_in_generated_logs(generated_with_drift) -> Non
     assert (b["predicted"] | ~a["predicted"]).all()  # tracing only adds flags
     drift = pl.col("anomaly_type") == "drift"
     assert b.filter(drift)["predicted"].sum() > a.filter(drift)["predicted"].sum()
+
+
+def test_the_export_writes_traced_rows_and_no_trace_back_leaves_them_out(generated_with_drift, tmp_path) -> None:
+    from engine_support import run_cli
+
+    env = {"XDG_DATA_HOME": str(tmp_path / "xdg")}  # no model: z-score
+    traced_csv, plain_csv = tmp_path / "traced.csv", tmp_path / "plain.csv"
+    done = run_cli("tui", str(generated_with_drift), "--export", str(traced_csv), env=env)
+    plain = run_cli("tui", str(generated_with_drift), "--export", str(plain_csv), "--no-trace-back", env=env)
+    assert done.returncode == 0 and plain.returncode == 0, done.stderr.decode()
+    rows, plain_rows = pl.read_csv(traced_csv), pl.read_csv(plain_csv)
+    traced = rows.filter(pl.col("reason").str.starts_with("start of the alarm that follows: "))
+    assert traced.height > 0 and (traced["score"] <= traced["threshold"]).all()
+    assert f"({traced.height:,} traced back to their alarm's start)" in done.stdout.decode()
+    assert "traced back" not in plain.stdout.decode()
+    assert rows.height == plain_rows.height + traced.height
+    assert not plain_rows["reason"].str.starts_with("start of the alarm").any()
