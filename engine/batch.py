@@ -36,6 +36,10 @@ SCORE_SCHEMA: dict[str, pl.DataType] = {
 }
 """Columns a detector appends to a batch frame (`expected` is for display, not exported)."""
 
+TRACED_COLUMN = "traced"
+"""Boolean a tracing Scorer appends: flagged only because a confirmed alarm was traced back
+to it (`logwatch.engine.detect.onset`)."""
+
 MAX_BAD_SAMPLES = 5
 """How many bad lines a batch remembers by place (all of them are counted)."""
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from logwatch.engine.batch import TRACED_COLUMN
+
 UNSPECIFIED = "(unspecified)"
 
 
@@ -54,8 +56,8 @@ class EpisodeCounter:
         do not count as the time someone was told)."""
         kind = pl.col("anomaly_type") if "anomaly_type" in frame.columns else pl.lit(None, pl.String)
         told = pl.col("predicted").fill_null(False)
-        if "traced" in frame.columns:  # flagged after the fact: no one was told at that time
-            told = told & ~pl.col("traced").fill_null(False)
+        if TRACED_COLUMN in frame.columns:  # flagged after the fact: no one was told then
+            told = told & ~pl.col(TRACED_COLUMN).fill_null(False)
         cols = frame.select(
             "server", "component",
             pl.col("timestamp").dt.epoch("us").alias("t"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from logwatch.engine.batch import TRACED_COLUMN
 from logwatch.engine.episodes import UNSPECIFIED, EpisodeCounter, format_delay
 
 
@@ -44,8 +45,8 @@ class Evaluation:
         self.fp += int(row["fp"])
         self.fn += int(row["fn"])
         self.tp += int(row["tp"])
-        if "traced" in frame.columns:
-            self.traced += int(frame["traced"].sum())
+        if TRACED_COLUMN in frame.columns:
+            self.traced += int(frame[TRACED_COLUMN].sum())
         if "anomaly_type" in frame.columns:
             kinds = (
                 frame.filter(truth)

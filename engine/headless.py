@@ -20,7 +20,7 @@ from typing import TextIO
 
 import polars as pl
 
-from logwatch.engine.batch import Batch
+from logwatch.engine.batch import TRACED_COLUMN, Batch
 from logwatch.engine.evaluate import Evaluation
 from logwatch.engine.export import ExportWriter, WriteBehind
 from logwatch.engine.prefetch import prefetch
@@ -91,8 +91,8 @@ def run_headless(
 
     def take(scored: pl.DataFrame) -> None:
         summary.flagged += int(scored["predicted"].sum())
-        if "traced" in scored.columns:
-            summary.traced += int(scored["traced"].sum())
+        if TRACED_COLUMN in scored.columns:
+            summary.traced += int(scored[TRACED_COLUMN].sum())
         if evaluation is not None:
             evaluation.update(scored)
         if writer is not None:

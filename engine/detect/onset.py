@@ -16,8 +16,12 @@ one step), so the output keeps the input's order whatever the batches.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
+
+from logwatch.engine.batch import TRACED_COLUMN
 
 CONFIRM_ENTRIES = 3
 """Consecutive flagged entries of one server and component that confirm an alarm. A lone
@@ -33,7 +37,8 @@ GIVE_UP_STEPS = 2 * LOOKBACK
 """A row stops waiting once this many rows per series have come after it (a series that
 went quiet while above the floor must not hold the others' rows back for ever)."""
 
-TRACED_COLUMN = "traced"
+TRACED_REASON = "start of the alarm that follows: "
+"""Put before a traced entry's own reason."""
 
 
 class OnsetTracer:
@@ -80,17 +85,17 @@ class OnsetTracer:
         return pl.concat([out, _with_traced(held, np.zeros(held.height, bool))], how="diagonal_relaxed")
 
 
+@dataclass(slots=True)
 class _Arrays:
     """The columns tracing needs, as numpy arrays, for rows sorted by series then input."""
 
-    __slots__ = ("series_start", "above", "flagged", "sign")
-
-    def __init__(self, series_start: np.ndarray, above: np.ndarray, flagged: np.ndarray, sign: np.ndarray) -> None:
-        self.series_start = series_start
-        """True where a row is its series' first in the pool."""
-        self.above = above
-        self.flagged = flagged
-        self.sign = sign
+    series_start: np.ndarray
+    """True where a row is its series' first in the pool."""
+    first: np.ndarray
+    """Each row's series' first row."""
+    above: np.ndarray
+    flagged: np.ndarray
+    sign: np.ndarray
 
     @classmethod
     def of(cls, frame: pl.DataFrame) -> _Arrays:
@@ -103,7 +108,9 @@ class _Arrays:
             pl.col("predicted").fill_null(False).alias("flagged"),
             (pl.col("value") - pl.col("expected")).sign().fill_null(0).fill_nan(0).alias("sign"),
         )
-        return cls(*(values[c].to_numpy() for c in ("start", "above", "flagged", "sign")))
+        start = values["start"].to_numpy()
+        first = np.maximum.accumulate(np.where(start, np.arange(start.size), 0))
+        return cls(start, first, *(values[c].to_numpy() for c in ("above", "flagged", "sign")))
 
 
 def _series_order(pool: pl.DataFrame) -> np.ndarray:
@@ -125,27 +132,32 @@ def _run_starts(a: _Arrays) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(begins), np.flatnonzero(ends) - np.flatnonzero(begins) + 1
 
 
+def _rise_before(a: _Arrays, start: int, first: int, sign: float) -> int:
+    """First row of the rows just before `start`, from its series' `first` row on, that an
+    alarm starting at `start` traces back over: above the floor, off to the `sign` side, at
+    most LOOKBACK."""
+    j = start
+    while j > first and start - j < LOOKBACK and a.above[j - 1] and a.sign[j - 1] == sign:
+        j -= 1
+    return j
+
+
 def _trace(a: _Arrays) -> np.ndarray:
     """Rows (sorted order) that a confirmed run in the pool traces back to."""
     traced = np.zeros(a.flagged.size, bool)
     starts, lengths = _run_starts(a)
     for k in starts[lengths >= CONFIRM_ENTRIES].tolist():
-        j = k - 1
-        while j >= 0 and k - j <= LOOKBACK and not a.series_start[j + 1] and a.above[j] and a.sign[j] == a.sign[k]:
-            if not a.flagged[j]:
-                traced[j] = True
-            j -= 1
-    return traced
+        traced[_rise_before(a, k, a.first[k], a.sign[k]) : k] = True
+    return traced & ~a.flagged
 
 
 def _pending(a: _Arrays, traced: np.ndarray, positions: np.ndarray, oldest: int) -> np.ndarray:
     """Rows (sorted order) a later alarm could still trace: in a series whose last rows are
     above the floor, not flagged, and at pool `positions` from `oldest` on."""
     hold = np.zeros(a.flagged.size, bool)
-    firsts = np.flatnonzero(a.series_start)
-    lasts = np.r_[firsts[1:] - 1, a.flagged.size - 1]
-    candidates = np.flatnonzero(a.above[lasts])
-    for first, last in zip(firsts[candidates].tolist(), lasts[candidates].tolist()):
+    lasts = np.flatnonzero(np.r_[a.series_start[1:], True])
+    for last in lasts[a.above[lasts]].tolist():
+        first = int(a.first[last])
         # The series' next alarm starts after `last`, or at an unconfirmed run reaching it.
         start = last + 1
         while start - 1 >= first and a.flagged[start - 1] and last - start + 2 < CONFIRM_ENTRIES:
@@ -153,11 +165,9 @@ def _pending(a: _Arrays, traced: np.ndarray, positions: np.ndarray, oldest: int)
         if start <= last and start > first and a.flagged[start - 1]:
             continue  # the run reaching the end is confirmed already: it traced what it could
         sign = a.sign[start] if start <= last else a.sign[last]
-        j = start - 1
-        while j >= first and start - j <= LOOKBACK and a.above[j] and a.sign[j] == sign and positions[j] >= oldest:
-            hold[j] = not a.flagged[j] and not traced[j]
-            j -= 1
-    return hold
+        rise = _rise_before(a, start, first, sign)
+        hold[rise:start] = positions[rise:start] >= oldest  # a series' positions only grow
+    return hold & ~a.flagged & ~traced
 
 
 def _scatter(sorted_values: np.ndarray, order: np.ndarray, n: int) -> np.ndarray:
@@ -172,9 +182,9 @@ def _with_traced(frame: pl.DataFrame, traced: np.ndarray) -> pl.DataFrame:
     if frame.height == 0 or not traced.any():
         return frame.with_columns(mark)
     return frame.with_columns(mark).with_columns(
-        pl.when(pl.col(TRACED_COLUMN)).then(True).otherwise(pl.col("predicted")).alias("predicted"),
+        (pl.col("predicted") | pl.col(TRACED_COLUMN)).alias("predicted"),
         pl.when(pl.col(TRACED_COLUMN))
-        .then(pl.concat_str(pl.lit("start of the alarm that follows: "), pl.col("reason").fill_null("")))
+        .then(pl.concat_str(pl.lit(TRACED_REASON), pl.col("reason").fill_null("")))
         .otherwise(pl.col("reason"))
         .alias("reason"),
     )
