@@ -27,7 +27,7 @@ from logwatch.tui.messages import IngestEnded, Scored, SourceNotice, TrainingEnd
 from logwatch.tui.model_loader import age_words, load_scorer, model_folder
 from logwatch.tui.options import MonitorOptions
 from logwatch.tui.screens.main import MainScreen
-from logwatch.tui.state import FLAGGED_WINDOW_SECONDS, ModelInfo, MonitorState
+from logwatch.tui.state import FLAGGED_WINDOW_SECONDS, THRESHOLD_STEP, ModelInfo, MonitorState
 from logwatch.tui.training_control import TrainingControl
 from logwatch.tui.widgets.spark_text import number
 from logwatch.tui.widgets.status_line import Status
@@ -128,29 +128,44 @@ class LogwatchApp(App[int]):
 
     # actions --------------------------------------------------------------------------------
 
+    def apply_threshold(self, value: float | None) -> None:
+        """Use `value` (None: nothing to do); one more than CONFIRM_FACTOR times the model's
+        own is applied only after the user confirms it."""
+        from logwatch.tui.screens.threshold_confirm import ConfirmThreshold
+
+        def apply(confirmed: bool = True) -> None:
+            if confirmed and value is not None:
+                self.state.set_threshold(value)
+                self.main.repaint(force=True)
+
+        if value is not None and self.state.needs_confirmation(value):
+            self.push_screen(ConfirmThreshold(value, self.state.model.threshold), apply)
+        else:
+            apply()
+
     def change_threshold(self, up: bool) -> None:
-        self.state.step_threshold(up)
-        self.main.repaint(force=True)
+        self.apply_threshold(self.state.threshold * (THRESHOLD_STEP if up else 1 / THRESHOLD_STEP))
+
+    def reset_threshold(self) -> None:
+        self.apply_threshold(self.state.model.threshold)
+        self.notify(f"threshold {number(self.state.model.threshold)}, the model's own", title="Threshold",
+                    markup=False)
 
     def ask_threshold(self) -> None:
         from logwatch.tui.screens.threshold_input import ThresholdInput
 
-        def apply(value: float | None) -> None:
-            if value is not None:
-                self.state.set_threshold(value)
-                self.main.repaint(force=True)
-
-        self.push_screen(ThresholdInput(self.state.threshold, self.state.model.threshold), apply)
+        self.push_screen(ThresholdInput(self.state.threshold, self.state.model.threshold), self.apply_threshold)
 
     def recalibrate(self) -> None:
+        from logwatch.tui.screens.recalibrate import RecalibrateScreen
+
         try:
-            value, how = self.state.recalibrate()
+            proposal = self.state.propose_recalibration()
         except UserError as error:
             self.notify(str(error), title="Cannot recalibrate", severity="warning", markup=False)
             return
-        self.main.repaint(force=True)
-        self.notify(f"threshold {number(value)} ({how.get('method')}, target false-alarm rate "
-                    f"{how.get('target_false_alarm_rate')})", title="Recalibrated", markup=False)
+        self.push_screen(RecalibrateScreen(proposal, self.state.threshold, self.state.model.threshold),
+                         self.apply_threshold)
 
     def toggle_pause(self) -> None:
         self.state.paused = not self.state.paused

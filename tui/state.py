@@ -28,6 +28,32 @@ RECALIBRATE_ENTRIES = 50_000
 """`a` recalibrates from at most this many of the newest entries."""
 DEFAULT_TARGET_FAR = 0.001
 """False-alarm budget for recalibration when the model does not state its own."""
+LEFT_OUT_SHARE = 0.05
+"""Recalibration leaves out the steps the current threshold flags, but at most this share
+of the sample (the highest ones): a threshold that flags more than that is itself what is
+wrong, and leaving everything it flags out would only propose it again."""
+CONFIRM_FACTOR = 3.0
+"""A threshold more than this many times the model's own is applied only when confirmed:
+it hides most of what the model would report."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recalibration:
+    """What `a` proposes, with what the current, proposed and model's thresholds would flag
+    among the same recent time steps (a server's step counts once)."""
+
+    value: float
+    """The proposed threshold, in the model's units."""
+    how: dict
+    """How it was calibrated (as model.json `threshold`)."""
+    steps: int
+    """Time steps in the sample (newest RECALIBRATE_ENTRIES entries)."""
+    left_out: int
+    """Steps the current threshold flags: left out of the calibration, so that what is
+    wrong now cannot raise the threshold that should report it."""
+    flagged_now: int
+    flagged_new: int
+    flagged_model: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,20 +147,28 @@ class MonitorState:
         self.feed.rebuild(self.history, self.factor)
         self.version += 1
 
-    def step_threshold(self, up: bool) -> float:
-        self.set_threshold(self.threshold * (THRESHOLD_STEP if up else 1 / THRESHOLD_STEP))
-        return self.threshold
+    def propose_recalibration(self) -> Recalibration:
+        """A threshold from the newest entries' scores for the model's false-alarm budget,
+        calibrated like training's (per time step, robust to a few bad steps), on the steps
+        the current threshold does not flag. Raises UserError when too few are scored."""
+        from logwatch.engine.threshold import calibrate_threshold, step_peaks
 
-    def recalibrate(self) -> tuple[float, dict]:
-        """Set the threshold from the newest entries' scores for the model's false-alarm
-        budget. Raises UserError when there are too few scored entries."""
-        from logwatch.engine.threshold import calibrate_threshold
+        history = self.history
+        at = history.order(RECALIBRATE_ENTRIES)
+        peaks = step_peaks(history.server[at], history.timestamp[at], history.relative[at])
+        flagged = int(np.count_nonzero(peaks > self.factor))
+        left_out = min(flagged, int(LEFT_OUT_SHARE * peaks.size))
+        kept = np.sort(peaks)[: peaks.size - left_out]
+        value, how = calibrate_threshold(kept, self.model.target_far)
+        return Recalibration(
+            value * self.model.threshold, how, int(peaks.size), left_out,
+            flagged, int(np.count_nonzero(peaks > value)), int(np.count_nonzero(peaks > 1.0)),
+        )
 
-        relative = self.history.relative[self.history.order(RECALIBRATE_ENTRIES)]
-        relative = relative[np.isfinite(relative)]
-        value, how = calibrate_threshold(relative, self.model.target_far)
-        self.set_threshold(value * self.model.threshold)
-        return self.threshold, how
+    def needs_confirmation(self, value: float) -> bool:
+        """Whether moving to `value` crosses CONFIRM_FACTOR times the model's threshold."""
+        limit = CONFIRM_FACTOR * self.model.threshold
+        return value > limit >= self.threshold
 
     def use_model(self, model: ModelInfo) -> None:
         """Switch to a new detector; its own threshold becomes the user's threshold."""

@@ -13,6 +13,7 @@ import polars as pl
 
 from logwatch.engine.bundle import Bundle
 from logwatch.engine.detect.base import fmt_number, scored_empty
+from logwatch.engine.detect.partial import ENTRY_ID, PartialServers
 from logwatch.engine.errors import UserError
 from logwatch.engine.window import (
     VOL_EPS,
@@ -67,13 +68,15 @@ class AutoencoderDetector:
         self.why = why or f"model {bundle.describe()}"
         self._session = _session(bundle)
         self._windower = StreamWindower(bundle.spec, bundle.scaling)
+        self._partial = PartialServers(bundle.spec.components, bundle.threshold)
 
     def fit(self, frame: pl.DataFrame) -> None:
         """Nothing to learn online: the model was trained offline. Warms up the windows."""
         self._windower.push(frame)
+        self._partial.warm(frame)
 
     def score(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return self._score(self._windower.push(frame))
+        return self._score(self._windower.push(self._partial.number(frame)))
 
     def flush(self) -> pl.DataFrame:
         return self._score(self._windower.flush())
@@ -89,7 +92,7 @@ class AutoencoderDetector:
     def _score(self, windows: Windows) -> pl.DataFrame:
         entries = windows.entries
         if entries.height == 0:
-            return scored_empty(entries.drop("step", "late", "row", strict=False))
+            return scored_empty(entries.drop("step", "late", "row", ENTRY_ID, strict=False))
         # Which feature row and component each entry belongs to (null: no window yet).
         c_index = {c: i for i, c in enumerate(self.spec.components)}
         where = entries.select(
@@ -116,7 +119,7 @@ class AutoencoderDetector:
             pick(cells["vol_expected"], "_vol_expected"),
             pl.Series("_tod", minutes, dtype=pl.Int64),
         )
-        return scored.with_columns(self._reasons(scored)).drop(
+        return self._partial.take(scored.with_columns(self._reasons(scored))).drop(
             "step", "late", "row", "_share", "_flat", "_vol", "_vol_expected", "_tod"
         )
 

@@ -59,15 +59,17 @@ def test_batch_cuts_do_not_change_scores(tiny_bundle, generated):
     assert np.allclose(parts["score"].to_numpy(), whole["score"].to_numpy(), rtol=1e-4, equal_nan=True)
 
 
-def test_components_not_in_the_model_are_not_scored(tiny_bundle, generated):
+def test_components_not_in_the_model_are_judged_by_their_own_values(tiny_bundle, generated):
     frame = read_all(generated).head(900)
     extra = frame.filter(pl.col("component") == "Disk").with_columns(pl.lit("GPU").alias("component"))
     mixed = pl.concat([frame, extra]).sort("timestamp", maintain_order=True)
     scorer = Scorer(make_detector("autoencoder", tiny_bundle))
     scored = pl.concat([scorer.score(mixed), scorer.flush()])
     gpu = scored.filter(pl.col("component") == "GPU")
-    assert gpu.height == extra.height and gpu["score"].is_null().all() and not gpu["predicted"].any()
-    assert gpu["reason"][0].startswith("component not in the model")
+    assert gpu.height == extra.height
+    assert gpu["reason"].str.ends_with("(z-score: GPU is not in the model)").all()
+    assert gpu["reason"][0].startswith("warming up") and gpu["score"][0] is None
+    assert gpu["score"].tail(20).is_not_null().all()
 
 
 def _copy(bundle, tmp_path):

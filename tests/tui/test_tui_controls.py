@@ -10,7 +10,9 @@ from tui_support import generated, make_app, screen_text, settle, wait_until
 from logwatch.tui.screens.details import DetailsScreen
 from logwatch.tui.screens.help import HelpScreen
 from logwatch.tui.screens.model import ModelScreen
+from logwatch.tui.screens.recalibrate import RecalibrateScreen
 from logwatch.tui.screens.server_picker import ServerPicker
+from logwatch.tui.screens.threshold_confirm import ConfirmThreshold
 from logwatch.tui.widgets.feed_table import FeedTable
 from logwatch.tui.widgets.metric_spark import MetricSpark
 from logwatch.tui.widgets.server_bar import ServerBar
@@ -48,6 +50,7 @@ async def test_exact_threshold_and_recalibration(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
+        model = app.state.model.threshold
         await pilot.press("t")
         await pilot.pause()
         field = app.screen.query_one("#value")
@@ -58,11 +61,60 @@ async def test_exact_threshold_and_recalibration(tmp_path):
         field.value = "1e9"
         await pilot.press("enter")
         await pilot.pause()
+        # Far above the model's own: asked first, and "n" keeps the old threshold.
+        assert isinstance(app.screen, ConfirmThreshold) and app.state.threshold == model
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.state.threshold == model
+        await pilot.press("t")
+        await pilot.pause()
+        app.screen.query_one("#value").value = "1e9"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
         assert app.state.threshold == 1e9 and flagged(app) == 0 and feed_rows(app) == []
         await pilot.press("a")
         await pilot.pause()
-        assert 0 < app.state.threshold < 1e9
-        assert 0 < flagged(app) < 0.05 * len(app.state.history)
+        # The proposal is shown next to the current threshold before anything changes.
+        assert isinstance(app.screen, RecalibrateScreen) and app.state.threshold == 1e9
+        shown = screen_text(app)
+        assert "recalibrated" in shown and "the model's own" in shown and "1.0e+09" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.state.threshold == 1e9
+        await pilot.press("0")  # back to the model's own
+        await pilot.pause()
+        assert app.state.threshold == model
+        await pilot.press("a")
+        await pilot.pause()
+        proposal = app.screen.proposal
+        assert proposal.left_out == proposal.flagged_now > 0  # what is flagged now is left out
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.state.threshold == proposal.value
+        assert model / 2 < app.state.threshold < 2 * model
+        assert 0 < flagged(app) <= 0.05 * len(app.state.history)
+
+
+async def test_raising_the_threshold_past_three_times_the_models_asks_once(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        model = app.state.model.threshold
+        for _ in range(11):  # 1.1 ** 11 = 2.85
+            await pilot.press("plus")
+        await pilot.pause()
+        assert app.state.threshold < 3 * model and app.screen is app.main
+        await pilot.press("plus")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmThreshold)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.state.threshold > 3 * model
+        await pilot.press("plus")
+        await pilot.pause()
+        assert app.screen is app.main  # already past it: no second question
 
 
 async def test_filter_narrows_the_feed_and_escape_clears_it(tmp_path):

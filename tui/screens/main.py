@@ -249,6 +249,9 @@ class MainScreen(Screen):
     def action_set_threshold(self) -> None:
         self.app.ask_threshold()  # type: ignore[attr-defined]
 
+    def action_reset_threshold(self) -> None:
+        self.app.reset_threshold()  # type: ignore[attr-defined]
+
     def action_recalibrate(self) -> None:
         self.app.recalibrate()  # type: ignore[attr-defined]
 
