@@ -132,6 +132,13 @@ class History:
             return None
         return number % self.capacity
 
+    def span_seconds(self) -> float:
+        """Log time from the oldest to the newest entry held (0 when empty)."""
+        if self.size == 0:
+            return 0.0
+        times = self.timestamp[self.order()]
+        return float(times.max() - times.min()) / 1e6
+
     def of_server(self, server: str, last: int | None = None) -> np.ndarray:
         """Positions of one server's entries, oldest first (optionally only the `last` ones)."""
         code = self.servers.code(server)

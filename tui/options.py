@@ -15,8 +15,12 @@ within minutes while each anomaly still spans several sparkline columns."""
 DEMO_ZOOM = 300.0
 """Sparkline column span for the demo (5 min of log time): a column every ~1 s of real time."""
 FIRST_MODEL_ENTRIES = 20_000
-"""Entries in memory before a first model is trained when there is none (about 7 simulated
-hours of the default config: enough windows for a useful model)."""
+"""Entries in memory before a first model is trained when there is none (enough windows
+for a useful model)."""
+FIRST_MODEL_SECONDS = 86_400.0
+"""Log time the entries in memory must span before a first model is trained (or the
+history is full): a model from a few hours has not seen the rest of the day and floods
+the hours it never saw (measured: bench/bench_first_model.py). Four minutes of the demo."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class MonitorOptions:
     auto_train: bool = True
     """Train a first model in the background when there is none."""
     first_model_entries: int = FIRST_MODEL_ENTRIES
+    first_model_seconds: float = FIRST_MODEL_SECONDS
     train_backend: str = "sklearn"
     """Backend of the background first model and the retrain dialog's default (sklearn is
     quick and needs no TensorFlow; the dialog can switch to keras)."""

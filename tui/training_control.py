@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from logwatch.engine.errors import UserError
 from logwatch.tui.messages import TrainingEnded, TrainingEvent
-from logwatch.tui.model_loader import ZSCORE_NAME
+from logwatch.tui.model_loader import ZSCORE_NAME, age_words
 from logwatch.tui.training_job import TrainingJob, TrainingPlan
 from logwatch.tui.widgets.spark_text import number
 
@@ -65,9 +65,22 @@ class TrainingControl:
                 return f"{what}: epoch {event.get('epoch')}/{event.get('epochs')}"
             return f"{what}: {event.get('event', 'starting')}"
         if self._wants_first_model():
-            history, wanted = len(self.app.state.history), self.app.options.first_model_entries
-            return f"first model after {history:,}/{wanted:,} entries"
+            return self._first_model_progress()
         return ""
+
+    def _first_model_progress(self) -> str:
+        """What the first model waits for, in words."""
+        history, options = self.app.state.history, self.app.options
+        if len(history) < options.first_model_entries:
+            return f"first model after {len(history):,}/{options.first_model_entries:,} entries (z-score until then)"
+        return (f"first model once a day of log time is in memory: {age_words(history.span_seconds())} "
+                f"of {age_words(options.first_model_seconds)} (z-score until then)")
+
+    def _first_model_due(self) -> bool:
+        history, options = self.app.state.history, self.app.options
+        if len(history) < options.first_model_entries:
+            return False
+        return history.span_seconds() >= options.first_model_seconds or len(history) >= history.capacity
 
     def maybe_train_in_background(self) -> None:
         """Called by the app's timer: start the first model once there is enough history,
@@ -75,7 +88,7 @@ class TrainingControl:
         if self.job is not None or self._dialog() is not None:
             return  # one job at a time: the open retrain dialog may start the user's
         size = len(self.app.state.history)
-        first = self._wants_first_model() and size >= self.app.options.first_model_entries
+        first = self._wants_first_model() and self._first_model_due()
         if first or self._wants_refresh(size):
             self.start("memory", self.app.options.train_backend, background=True)
 

@@ -37,7 +37,7 @@ def _live_app(tmp_path):
 
     return LogwatchApp(MonitorOptions(
         model_dir=tmp_path / "models" / "current", speed=3600.0, seed=3, auto_train=True,
-        first_model_entries=FIRST, train_epochs=3, zoom=300.0,
+        first_model_entries=FIRST, first_model_seconds=0, train_epochs=3, zoom=300.0,
     ))
 
 
@@ -107,7 +107,7 @@ async def test_no_background_training_starts_while_the_retrain_dialog_is_open(tm
     the background one."""
     from dataclasses import replace
 
-    app = make_app(tmp_path, steps=600, auto_train=True, first_model_entries=10**9)
+    app = make_app(tmp_path, steps=600, auto_train=True, first_model_entries=10**9, first_model_seconds=0)
     async with _running(app) as pilot:
         await pilot.press("r")
         await wait_until(pilot, lambda: isinstance(app.screen, RetrainScreen))
@@ -122,7 +122,8 @@ async def test_no_background_training_starts_while_the_retrain_dialog_is_open(tm
 
 
 async def test_a_model_folder_that_cannot_be_written_is_not_trained_for_again_and_again(tmp_path):
-    app = make_app(tmp_path, steps=600, auto_train=True, first_model_entries=3000, train_epochs=2)
+    app = make_app(tmp_path, steps=600, auto_train=True, first_model_entries=3000, first_model_seconds=0,
+                   train_epochs=2)
     async with _running(app) as pilot:
         await wait_until(pilot, lambda: app.training.job is not None, timeout=60)
         blocker = tmp_path / "a-file"
@@ -134,3 +135,23 @@ async def test_a_model_folder_that_cannot_be_written_is_not_trained_for_again_an
         assert app.training.job is None
         assert app.state.model.backend == "z-score"
         assert app.training.first_model_failed
+
+
+async def test_the_first_model_waits_for_a_day_of_log_time_and_says_so(tmp_path):
+    """A model from a few hours floods the hours it never saw (bench_first_model), so the
+    first one waits until the history spans the wanted log time, scoring with z-score."""
+    from dataclasses import replace
+
+    # 600 steps of 10 s: 100 minutes of log time, well over the entries wanted.
+    app = make_app(tmp_path, steps=600, auto_train=True, first_model_entries=100, first_model_seconds=7200,
+                   train_epochs=2)
+    async with _running(app) as pilot:
+        await wait_until(pilot, lambda: app.ended is not None)
+        for _ in range(10):
+            await pilot.pause(0.1)
+        assert app.training.job is None and app.state.model.backend == "z-score"
+        assert app.activity().startswith("first model once a day of log time is in memory: 1h of 2h")
+        app.options = replace(app.options, first_model_seconds=3600)  # 100 minutes are enough now
+        await wait_until(pilot, lambda: app.training.job is not None, timeout=30)
+        app.training.cancel()
+        await wait_until(pilot, lambda: app.training.job is None)

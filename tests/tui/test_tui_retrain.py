@@ -89,7 +89,8 @@ async def test_escape_cancels_training_and_keeps_the_old_model(tmp_path, tiny_bu
 
 
 async def test_first_run_scores_with_zscore_then_switches_to_a_trained_model(tmp_path):
-    app = make_app(tmp_path, steps=3000, auto_train=True, first_model_entries=20_000, train_epochs=3)
+    app = make_app(tmp_path, steps=3000, auto_train=True, first_model_entries=20_000, first_model_seconds=0,
+                   train_epochs=3)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         assert app.state.model.backend == "z-score" or app.training.job is not None
