@@ -38,6 +38,11 @@ entries), and a few hundred of them at 100x the typical error would set a thresh
 reports nothing. Clean errors never reach it: for the error of three components with
 normal noise the fence is about 8x the median."""
 
+FENCE_MAX_SHARE = 0.02
+"""At most this share of the errors (the largest) is left out as outliers: a series that
+mostly holds still has its log-quartiles close together, and a fence from them would call
+its ordinary moves outliers (on one NAB series, 22 % of them)."""
+
 SHAPE_LIMITS = (0.0, 0.5)
 """GPD shape is clipped to this range. Above 0.5 the probability-weighted moment
 estimates are unreliable and extrapolation runs away; below 0 the fit claims a bounded
@@ -67,7 +72,7 @@ def calibrate_threshold(errors: np.ndarray, target_far: float = 0.001) -> tuple[
             "use more data (or a smaller --window)"
         )
     everything = values
-    fence = far_out_fence(values)
+    fence = max(far_out_fence(values), float(np.quantile(values, 1.0 - FENCE_MAX_SHARE)))
     values = values[values <= fence]
     outliers = int(everything.size - values.size)
     n = int(values.size)

@@ -11,7 +11,7 @@ import argparse
 from logwatch.training.models.base import FitConfig
 
 DEFAULT_TARGET_FAR = 0.001
-"""Share of normal entries the automatic threshold may flag (about 1 in 1000)."""
+"""Share of a server's normal time steps the automatic threshold may flag (1 in 1000)."""
 
 DEFAULT_MAX_ENTRIES = 1_000_000
 """Larger logs are sampled down to this many entries (contiguous blocks spread evenly).
@@ -31,9 +31,9 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
     )
     parser.add_argument("--window", type=_positive_int, metavar="W", help="time steps per window (default: the engine's, 16)")
     parser.add_argument("--epochs", type=_positive_int, default=defaults.epochs, metavar="N", help=f"most epochs (early stopping usually ends sooner; default {defaults.epochs})")
-    parser.add_argument("--bottleneck", type=_positive_int, default=defaults.bottleneck, metavar="K", help=f"units in the narrowest layer (default {defaults.bottleneck})")
+    parser.add_argument("--bottleneck", type=_positive_int, default=None, metavar="K", help="units in the narrowest layer (default: half the components, at least 4)")
     parser.add_argument("--seed", type=int, default=defaults.seed, metavar="S", help="random seed for a reproducible run (default 0)")
-    parser.add_argument("--target-far", type=_rate, default=DEFAULT_TARGET_FAR, metavar="R", help=f"target false-alarm rate: share of normal entries flagged (default {DEFAULT_TARGET_FAR})")
+    parser.add_argument("--target-far", type=_rate, default=DEFAULT_TARGET_FAR, metavar="R", help=f"target false-alarm rate: share of a server's normal time steps flagged (default {DEFAULT_TARGET_FAR})")
     parser.add_argument(
         "--adaptive-scale", action="store_true",
         help="widen the scale when a metric's noise grows after training (fewer false alarms, fewer detections)",

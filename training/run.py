@@ -33,7 +33,7 @@ def options_from_args(args: argparse.Namespace):
         target_far=args.target_far,
         max_entries=args.max_entries,
         fit=FitConfig(
-            hidden=max(defaults.hidden, 2 * args.bottleneck),
+            hidden=max(defaults.hidden, 2 * (args.bottleneck or 0)),
             bottleneck=args.bottleneck,
             epochs=args.epochs,
             patience=defaults.patience,

@@ -1,11 +1,12 @@
 """Per-entry scores of feature rows, computed the way the engine's detector computes them:
-ONNX reconstruction (onnxruntime), `component_errors`, square root."""
+ONNX reconstruction (onnxruntime), then the engine's `entry_scores`."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from logwatch.engine.window import FeatureSpec, component_errors
+from logwatch.engine.window import FeatureSpec
+from logwatch.engine.window import entry_scores as engine_entry_scores
 from logwatch.training.models.onnx_check import onnx_predict
 
 
@@ -14,4 +15,4 @@ def entry_scores(onnx_bytes: bytes, x: np.ndarray, spec: FeatureSpec) -> np.ndar
     if len(x) == 0:
         return np.zeros((0, spec.n_components))
     x_hat = onnx_predict(onnx_bytes, x)
-    return np.sqrt(component_errors(x, x_hat, spec))
+    return engine_entry_scores(x, x_hat, spec)

@@ -60,6 +60,11 @@ class MonitorOptions:
             raise UserError(f"--threshold: expected a positive number, got {threshold:g}")
         source = getattr(args, "source", None)
         model = getattr(args, "model", None)
+        speed = getattr(args, "speed", None)
+        if speed is not None and not (speed > 0 and speed < 1e9):
+            raise UserError(f"--speed: expected a positive number, got {speed:g}")
+        if speed is not None and source:
+            raise UserError("--speed sets the pace of the built-in generator; it does not apply to SOURCE")
         return cls(
             source=Path(source) if source else None,
             model_dir=Path(model).expanduser() if model else None,
@@ -70,4 +75,5 @@ class MonitorOptions:
             from_start=bool(getattr(args, "from_start", False)),
             backfill=getattr(args, "backfill", None),
             zoom=None if source else DEMO_ZOOM,
+            speed=speed or DEMO_SPEED,
         )

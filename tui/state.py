@@ -28,10 +28,6 @@ RECALIBRATE_ENTRIES = 50_000
 """`a` recalibrates from at most this many of the newest entries."""
 DEFAULT_TARGET_FAR = 0.001
 """False-alarm budget for recalibration when the model does not state its own."""
-LEFT_OUT_SHARE = 0.05
-"""Recalibration leaves out the steps the current threshold flags, but at most this share
-of the sample (the highest ones): a threshold that flags more than that is itself what is
-wrong, and leaving everything it flags out would only propose it again."""
 CONFIRM_FACTOR = 3.0
 """A threshold more than this many times the model's own is applied only when confirmed:
 it hides most of what the model would report."""
@@ -49,11 +45,15 @@ class Recalibration:
     steps: int
     """Time steps in the sample (newest RECALIBRATE_ENTRIES entries)."""
     left_out: int
-    """Steps the current threshold flags: left out of the calibration, so that what is
-    wrong now cannot raise the threshold that should report it."""
+    """Steps the current threshold flags (or the model's own, when the current one is
+    lower): left out of the calibration, so that what is wrong now cannot raise the
+    threshold that should report it, and a threshold set too low is not proposed again."""
     flagged_now: int
     flagged_new: int
     flagged_model: int
+    normal_flagged: tuple[int, int, int] | None = None
+    """Of the flagged steps (now, new, model's), those labeled normal, when the source
+    carries labels (the demo): the false alarms among them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,13 +156,18 @@ class MonitorState:
         history = self.history
         at = history.order(RECALIBRATE_ENTRIES)
         peaks = step_peaks(history.server[at], history.timestamp[at], history.relative[at])
-        flagged = int(np.count_nonzero(peaks > self.factor))
-        left_out = min(flagged, int(LEFT_OUT_SHARE * peaks.size))
-        kept = np.sort(peaks)[: peaks.size - left_out]
-        value, how = calibrate_threshold(kept, self.model.target_far)
+        out = peaks > max(self.factor, 1.0)
+        value, how = calibrate_threshold(peaks[~out], self.model.target_far)
+        normal_flagged = None
+        if len(history.kinds):
+            relative = history.relative[at]
+            labeled = np.where(np.isfinite(relative), history.kind[at] >= 0, np.nan)
+            normal = step_peaks(history.server[at], history.timestamp[at], labeled) == 0
+            normal_flagged = tuple(int(np.count_nonzero(normal & (peaks > t))) for t in (self.factor, value, 1.0))
         return Recalibration(
-            value * self.model.threshold, how, int(peaks.size), left_out,
-            flagged, int(np.count_nonzero(peaks > value)), int(np.count_nonzero(peaks > 1.0)),
+            value * self.model.threshold, how, int(peaks.size), int(out.sum()),
+            int(np.count_nonzero(peaks > self.factor)), int(np.count_nonzero(peaks > value)),
+            int(np.count_nonzero(peaks > 1.0)), normal_flagged,
         )
 
     def needs_confirmation(self, value: float) -> bool:

@@ -22,6 +22,7 @@ from logwatch.engine.window import (
     Windows,
     component_errors,
     component_residuals,
+    entry_scores,
     expected_values,
     stuck_steps,
 )
@@ -128,7 +129,7 @@ class AutoencoderDetector:
         spec = self.spec
         n = len(w.step)
         x_hat = self.reconstruct(w.x) if n else np.zeros_like(w.x)
-        err = component_errors(w.x, x_hat, spec)
+        err = component_errors(w.x, x_hat, spec)  # a component's share of the error, in reasons
         total = err.sum(axis=1, keepdims=True)
         share = np.divide(err, total, out=np.zeros_like(err), where=total > 0)
         vol, vol_hat = _variation(w, x_hat, spec)
@@ -137,7 +138,7 @@ class AutoencoderDetector:
         other_err = sum((p**2 for p in parts[1:]), np.zeros_like(level_err))
         step_times = self._windower.grid.step_times_us(w.step) if n else w.step  # type: ignore[union-attr]
         return {
-            "score": np.sqrt(err),
+            "score": entry_scores(w.x, x_hat, spec),
             "expected": expected_values(x_hat, spec, w.center, w.scale),
             "share": share,
             "flat": level_err < other_err,

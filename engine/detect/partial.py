@@ -37,7 +37,9 @@ class PartialServers:
     def warm(self, frame: pl.DataFrame) -> None:
         """Warm the fallback up on entries that are not scored (`Detector.fit`)."""
         self._note_sent(frame)
-        self._zscore.fit(frame.filter(~self._model_can_judge()))
+        needs = frame.filter(~self._model_can_judge())
+        if needs.height:
+            self._zscore.fit(needs)
 
     def _note_sent(self, frame: pl.DataFrame) -> None:
         for server, component in frame.select("server", "component").unique().iter_rows():

@@ -304,17 +304,37 @@ def component_residuals(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> 
     return out
 
 
-def component_errors(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> np.ndarray:
+def squared_errors(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> np.ndarray:
     """Squared reconstruction error per component, (n, C): the newest step's scaled value
-    plus the volatility / stuck feature, each residual divided by its error scale; with
-    `driver_ratio`, damped for components that do not drive the step's error. Scores are
-    the square root of this."""
-    err = sum(r**2 for r in component_residuals(x, x_hat, spec))
-    err = np.asarray(err, dtype=np.float64)
-    if spec.driver_ratio is not None and err.size:
-        top = err.max(axis=1, keepdims=True)
-        err = np.where(err >= spec.driver_ratio**2 * top, err, err * DAMPING**2)
-    return err
+    plus the volatility / stuck feature, each residual divided by its error scale."""
+    return np.asarray(sum(r**2 for r in component_residuals(x, x_hat, spec)), dtype=np.float64)
+
+
+def drivers(err: np.ndarray, spec: FeatureSpec) -> np.ndarray:
+    """(n, C) bool: the components that drive their step's error (all of them without a
+    `driver_ratio`)."""
+    if spec.driver_ratio is None or not err.size:
+        return np.ones(err.shape, bool)
+    return err >= spec.driver_ratio**2 * err.max(axis=1, keepdims=True)
+
+
+def component_errors(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> np.ndarray:
+    """`squared_errors`, damped for the components that do not drive the step's error
+    (their share of it in reasons, their score without `step_score`)."""
+    err = squared_errors(x, x_hat, spec)
+    return np.where(drivers(err, spec), err, err * DAMPING**2)
+
+
+def entry_scores(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> np.ndarray:
+    """The score of each component's entry at each row's newest step, (n, C): the one
+    formula training calibrates and the detector flags with. Without `step_score`, the
+    square root of `component_errors`; with it, a driving component scores its whole
+    step: the square root of the step's summed `component_errors` (the drivers' errors,
+    and a damped share of the others')."""
+    err = component_errors(x, x_hat, spec)
+    if not spec.step_score:
+        return np.sqrt(err)
+    return np.where(drivers(err, spec), np.sqrt(err.sum(axis=1, keepdims=True)), np.sqrt(err))
 
 
 def fit_error_scale(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> FeatureSpec:

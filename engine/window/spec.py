@@ -51,6 +51,11 @@ class FeatureSpec:
     """Divisors of the scored residuals, in `scored_columns` order (None: 1)."""
     driver_ratio: float | None = None
     """Damp a component's error when its score is below this share of the step's largest."""
+    step_score: bool = False
+    """Score a step as a whole: the components that drive its error (see `driver_ratio`)
+    score the square root of the step's summed error, so evidence spread over several
+    components adds up and one threshold means one budget per time step; the others keep
+    their own damped score (see `features.entry_scores`)."""
     baseline_blocks: int = 0
     """With `baseline_block_steps`: each window is centred on the mean of the previous
     this-many complete blocks of its server (a slow baseline that follows real drift);
@@ -128,6 +133,8 @@ class FeatureSpec:
             out["error_scale"] = [float(v) for v in self.error_scale]
         if self.driver_ratio is not None:
             out["driver_ratio"] = float(self.driver_ratio)
+        if self.step_score:
+            out["score"] = "step"
         if self.bounds is not None:
             out["bounds"] = [float(v) for v in self.bounds]
         if self.baseline_blocks:
@@ -159,6 +166,7 @@ class FeatureSpec:
             stuck=bool(features.get("stuck", False)),
             error_scale=None if scale is None else tuple(float(v) for v in scale),
             driver_ratio=None if driver is None else float(driver),
+            step_score=features.get("score", "entry") == "step",
             bounds=None if bounds is None else tuple(float(v) for v in bounds),
             baseline_blocks=int(baseline.get("blocks", 0)),
             baseline_block_steps=int(baseline.get("block_steps", 0)),

@@ -70,3 +70,11 @@ def test_a_full_server_cut_mid_step_is_still_judged_by_the_model(tiny_bundle, ge
     key = ["timestamp", "server", "component"]
     np.testing.assert_allclose(one_by_one.sort(key)["score"].to_numpy(), whole.sort(key)["score"].to_numpy(),
                                rtol=1e-4, atol=1e-6)
+
+
+def test_warming_up_full_servers_needs_no_fallback(tiny_bundle, generated) -> None:
+    frame = read_all(generated)
+    detector = AutoencoderDetector(load_bundle(tiny_bundle))
+    detector.fit(frame.head(900))  # every server sends every component: nothing for the z-score
+    scored = Scorer(detector).score(frame.slice(900, 900))
+    assert scored["score"].is_not_null().all()

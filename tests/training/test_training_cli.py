@@ -188,8 +188,8 @@ def _daily_log(path: Path, days: float) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("days", "profiled"), [(2.0, False), (3.5, True)])
-def test_a_daily_profile_is_learned_from_three_days_on(tmp_path, days, profiled):
+@pytest.mark.parametrize(("days", "profiled"), [(0.8, False), (1.5, True)])
+def test_a_daily_profile_is_learned_from_a_day_on(tmp_path, days, profiled):
     out = tmp_path / "model"
     result = run_training(str(_daily_log(tmp_path / "log.jsonl", days)), "--out", str(out), *FAST)
     assert result.returncode == 0, result.stderr

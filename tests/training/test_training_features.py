@@ -20,6 +20,7 @@ from logwatch.engine.window import (
     align,
     build_windows,
     component_errors,
+    entry_scores,
     discover_components,
     fit_error_scale,
     fit_noise,
@@ -90,6 +91,22 @@ def test_driver_rule_damps_the_component_that_only_echoes_another_ones_fault():
     damped = component_errors(x, x_hat, spec)
     assert damped[0, 0] == plain[0, 0] and damped[0, 1] == pytest.approx(plain[0, 1] * 0.09)
     assert np.array_equal(damped[1], plain[1])
+
+
+def test_step_score_gives_the_driving_components_the_whole_steps_error():
+    spec = replace(SPEC, driver_ratio=0.5, step_score=True)
+    x = np.zeros((2, spec.dim), np.float32)
+    x_hat = x.copy()
+    x_hat[0, spec.last_step] = [3.0, 2.5]  # both drive: evidence adds up
+    x_hat[1, spec.last_step] = [3.0, 0.5]  # A drives; B keeps its own damped score
+    err = component_errors(x, x_hat, spec)
+    scores = entry_scores(x, x_hat, spec)
+    assert scores[0] == pytest.approx([np.sqrt(9 + 6.25)] * 2)
+    assert scores[1, 0] == pytest.approx(np.sqrt(9 + 0.25 * 0.09)) and scores[1, 1] == pytest.approx(np.sqrt(err[1, 1]))
+    assert np.array_equal(entry_scores(x, x_hat, replace(spec, step_score=False)), np.sqrt(err))
+    again = FeatureSpec.from_json(spec.to_json(), components=["A", "B"], window=6, step_seconds=10)
+    assert again.step_score and not FeatureSpec.from_json(SPEC.to_json(), components=["A", "B"], window=6,
+                                                          step_seconds=10).step_score
 
 
 @pytest.mark.parametrize("bad", [{"error_scale": [1.0]}, {"error_scale": [1, 1, 1, -1]}, {"bounds": [0, 1]}])

@@ -42,6 +42,29 @@ def test_how_records_what_model_json_needs():
     assert {"method", "samples", "initial_threshold", "gpd_shape", "gpd_scale", "observed_rate"} <= set(how)
 
 
+def test_gross_outliers_in_the_calibration_data_do_not_raise_the_threshold():
+    """A real server's training log holds faults: 1.5 % of the errors at 50-500x the typical
+    one must not set a threshold that would report none of them."""
+    rng = np.random.default_rng(5)
+    clean = np.sqrt((rng.normal(size=(20_000, 3)) ** 2).sum(axis=1))
+    faults = rng.uniform(50, 500, size=300)
+    alone, _ = calibrate_threshold(clean, 0.001)
+    value, how = calibrate_threshold(np.concatenate([clean, faults]), 0.001)
+    assert how["outliers_left_out"] >= 300
+    assert value == pytest.approx(alone, rel=0.1)
+    assert value < 10 < faults.min()
+
+
+def test_at_most_two_percent_are_left_out_as_outliers():
+    """A series that mostly holds still has close log-quartiles: its ordinary moves are not
+    all outliers."""
+    rng = np.random.default_rng(6)
+    errors = np.concatenate([rng.uniform(1e-4, 2e-4, 9_000), rng.uniform(0.5, 5.0, 1_000)])
+    value, how = calibrate_threshold(errors, 0.001)
+    assert how["outliers_left_out"] <= 0.02 * errors.size
+    assert value > 4.0  # above the ordinary moves, not among the still values
+
+
 def test_ties_fall_back_to_a_quantile_that_does_not_flag_the_tied_values():
     errors = np.concatenate([np.zeros(5000), np.full(30, 2.0)])
     value, how = calibrate_threshold(errors, 0.001)

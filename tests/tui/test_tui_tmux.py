@@ -3,16 +3,14 @@ appends to, an injected anomaly shows up in the feed, and `q` leaves the termina
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from tui_support import START
+from tui_support import START, Tmux
 
 from logwatch.engine.config import load_config
 from logwatch.engine.generate import Simulator, encode_json_lines
@@ -24,38 +22,6 @@ pytestmark = [
 
 MARKER = 4242.42
 """The injected value: far outside anything the generator produces, shown as "4242"."""
-
-
-class Tmux:
-    """One private tmux server (its own socket), one 120x40 session running a shell."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.socket = f"lwtest-{os.getpid()}-{id(self)}"
-        self.run("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "-c", str(tmp),
-                 "env -u TMUX PS1='$ ' TERM=xterm-256color bash --norc --noprofile")
-
-    def run(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
-                              timeout=10, check=True).stdout
-
-    def type(self, text: str) -> None:
-        self.run("send-keys", "-t", "t", text, "Enter")
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "t")
-
-    def wait_for(self, *texts: str, timeout: float = 30.0) -> str:
-        """The screen once one of its lines holds all of `texts`."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if any(all(text in line for text in texts) for line in screen.splitlines()):
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{texts!r} never appeared; the screen was:\n{self.screen()}")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
 
 
 def writer(path: Path, stop: threading.Event, inject: threading.Event) -> None:

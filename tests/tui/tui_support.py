@@ -5,6 +5,9 @@ whichever tests folder's conftest was imported first.)"""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -76,3 +79,35 @@ def write_log(path: Path, steps: int, seed: int = 3) -> Path:
     sim = Simulator(load_config(None), seed=seed, start=START)
     path.write_bytes(encode_json_lines(sim.next_chunk(steps)))
     return path
+
+
+class Tmux:
+    """One private tmux server (its own socket), one 120x40 session running a shell."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.socket = f"lwtest-{os.getpid()}-{id(self)}"
+        self.run("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "-c", str(tmp),
+                 "env -u TMUX PS1='$ ' TERM=xterm-256color bash --norc --noprofile")
+
+    def run(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
+                              timeout=10, check=True).stdout
+
+    def type(self, text: str) -> None:
+        self.run("send-keys", "-t", "t", text, "Enter")
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "t")
+
+    def wait_for(self, *texts: str, timeout: float = 30.0) -> str:
+        """The screen once one of its lines holds all of `texts`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if any(all(text in line for text in texts) for line in screen.splitlines()):
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{texts!r} never appeared; the screen was:\n{self.screen()}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)

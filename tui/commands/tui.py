@@ -49,6 +49,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="when following: start with the last N entries (default 10000) or "
                         "the last T minutes (15m) or hours (2h) before the newest entry")
     parser.add_argument("--config", metavar="PATH", help="config.json (default: the shipped one)")
+    parser.add_argument("--speed", type=float, metavar="X",
+                        help="without SOURCE: simulated seconds per real second of the built-in "
+                        "generator (default 360: a simulated day every four minutes)")
     parser.set_defaults(run=run)
 
 

@@ -39,9 +39,15 @@ class RecalibrateScreen(ModalScreen[float | None]):
         table.add_column("threshold")
         table.add_column("value", justify="right")
         table.add_column("steps it flags", justify="right")
-        table.add_row("now", number(self.current), _flags(p.flagged_now, p.steps))
-        table.add_row("recalibrated", number(p.value), _flags(p.flagged_new, p.steps))
-        table.add_row("the model's own", number(self.model_threshold), _flags(p.flagged_model, p.steps))
+        rows = [("now", self.current, p.flagged_now), ("recalibrated", p.value, p.flagged_new),
+                ("the model's own", self.model_threshold, p.flagged_model)]
+        if p.normal_flagged is None:
+            for name, value, flagged in rows:
+                table.add_row(name, number(value), _flags(flagged, p.steps))
+        else:  # the source carries labels (the demo): show the false alarms among them
+            table.add_column("labeled normal", justify="right")
+            for (name, value, flagged), normal in zip(rows, p.normal_flagged):
+                table.add_row(name, number(value), _flags(flagged, p.steps), _flags(normal, p.steps))
         rate = p.how.get("target_false_alarm_rate")
         with Vertical(classes="dialog"):
             yield Label("Recalibrate the threshold", classes="title")
