@@ -172,6 +172,29 @@ async def test_enter_opens_details_with_shares_and_neighbours(tmp_path):
         assert app.screen is app.main
 
 
+async def test_details_of_a_server_that_sends_only_cpu_say_what_it_lacks(tmp_path):
+    from logwatch.engine.batch import Batch
+    from tui_support import Finite
+
+    batches = []
+    for batch in generated(3000):
+        frame = batch.frame
+        keep = (frame["server"] != "server_1") | (frame["component"] == "CPU")
+        frame = frame.filter(keep)
+        spike = (frame["server"] == "server_1") & (frame["timestamp"] == frame["timestamp"].max())
+        batches.append(Batch(frame.with_columns(value=frame["value"].zip_with(~spike, frame["value"] * 0 + 999.0))))
+    app = make_app(tmp_path)
+    app.ingest.source = Finite(batches)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        mine = [i for i in app.state.feed.view() if i.server == "server_1"]
+        assert mine
+        app.show_details(mine[0].id)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "not sent by this server (other servers send them): Memory, Disk" in text
+
+
 class GatedSource:
     """The first batches at once, the rest only after `gate` is set."""
 

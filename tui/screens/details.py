@@ -85,7 +85,13 @@ class DetailsScreen(Screen):
             positions = mine[history.component[mine] == code]
             series[code] = (positions, int(np.argmin(np.abs(history.timestamp[positions] - peak_time))))
         names = history.components.names
-        return Group(Text(""), self._share_table(series, names), Text(""), self._value_table(series, names, peak))
+        parts = [Text(""), self._share_table(series, names), Text(""), self._value_table(series, names, peak)]
+        others = sorted(set(np.unique(history.component[order]).tolist()) - set(series))
+        if others:  # a server that sends only some components: say what it lacks
+            missing = Text("\nnot sent by this server (other servers send them): ")
+            missing.append_text(literal(", ".join(names[code] for code in others)))
+            parts.append(missing)
+        return Group(*parts)
 
     def _share_table(self, series: dict[int, tuple[np.ndarray, int]], names: list[str]) -> Table:
         history = self.history
