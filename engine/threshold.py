@@ -18,6 +18,12 @@ import numpy as np
 
 from logwatch.engine.errors import UserError
 
+DAY_SECONDS = 86400.0
+
+STEP_RATE_LIMITS = (1e-5, 0.05)
+"""The per-step rate a daily budget becomes is kept in this range: a second-by-second log
+still has a tail to fit, an hourly one is not told to flag a tenth of its hours."""
+
 MIN_SAMPLES = 50
 """Fewer errors than this cannot describe a tail; calibration refuses."""
 
@@ -48,6 +54,14 @@ SHAPE_LIMITS = (0.0, 0.5)
 estimates are unreliable and extrapolation runs away; below 0 the fit claims a bounded
 tail, which a few dozen peaks cannot show and real data (drifting after training) does
 not honour, so the threshold extrapolates at least like an exponential tail."""
+
+
+def step_budget(alarms_per_day: float, step_seconds: float) -> float:
+    """The share of a server's time steps that `alarms_per_day` false alarms a day make."""
+    if not (alarms_per_day > 0 and step_seconds > 0):
+        raise UserError(f"--alarms-per-day: expected a number above 0, got {alarms_per_day}")
+    low, high = STEP_RATE_LIMITS
+    return min(high, max(low, alarms_per_day * step_seconds / DAY_SECONDS))
 
 
 def calibrate_threshold(errors: np.ndarray, target_far: float = 0.001) -> tuple[float, dict]:

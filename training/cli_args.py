@@ -10,8 +10,10 @@ import argparse
 
 from logwatch.training.models.base import FitConfig
 
-DEFAULT_TARGET_FAR = 0.001
-"""Share of a server's normal time steps the automatic threshold may flag (1 in 1000)."""
+DEFAULT_ALARMS_PER_DAY = 2.0
+"""False alarms a server may raise per day of normal data: the automatic threshold flags
+this many of a day's time steps (`engine.threshold.step_budget`), so the budget reads the
+same whatever the log's step (2 in 8,640 steps of 10 s, 2 in 288 steps of 5 minutes)."""
 
 DEFAULT_MAX_ENTRIES = 1_000_000
 """Larger logs are sampled down to this many entries (contiguous blocks spread evenly).
@@ -33,7 +35,9 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
     parser.add_argument("--epochs", type=_positive_int, default=defaults.epochs, metavar="N", help=f"most epochs (early stopping usually ends sooner; default {defaults.epochs})")
     parser.add_argument("--bottleneck", type=_positive_int, default=None, metavar="K", help="units in the narrowest layer (default: half the components, at least 4)")
     parser.add_argument("--seed", type=int, default=defaults.seed, metavar="S", help="random seed for a reproducible run (default 0)")
-    parser.add_argument("--target-far", type=_rate, default=DEFAULT_TARGET_FAR, metavar="R", help=f"target false-alarm rate: share of a server's normal time steps flagged (default {DEFAULT_TARGET_FAR})")
+    budget = parser.add_mutually_exclusive_group()
+    budget.add_argument("--alarms-per-day", type=_positive_float, default=DEFAULT_ALARMS_PER_DAY, metavar="N", help=f"false alarms a server may raise per day of normal data (default {DEFAULT_ALARMS_PER_DAY:g})")
+    budget.add_argument("--target-far", type=_rate, default=None, metavar="R", help="instead: the share of a server's normal time steps flagged, e.g. 0.001")
     parser.add_argument(
         "--adaptive-scale", action="store_true",
         help="widen the scale when a metric's noise grows after training (fewer false alarms, fewer detections)",
@@ -59,6 +63,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 2, got {text!r}") from None
+    if not value > 0.0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {value}")
     return value
 
 

@@ -31,6 +31,7 @@ def options_from_args(args: argparse.Namespace):
         window=args.window,
         adaptive_scale=args.adaptive_scale,
         target_far=args.target_far,
+        alarms_per_day=args.alarms_per_day,
         max_entries=args.max_entries,
         fit=FitConfig(
             hidden=max(defaults.hidden, 2 * (args.bottleneck or 0)),

@@ -15,7 +15,7 @@ import numpy as np
 
 from logwatch.engine.bundle import default_model_dir, make_meta, write_bundle
 from logwatch.engine.errors import UserError
-from logwatch.engine.threshold import calibrate_threshold, error_histogram
+from logwatch.engine.threshold import DAY_SECONDS, calibrate_threshold, error_histogram, step_budget
 from logwatch.engine.window import (
     DEFAULT_WINDOW,
     FeatureSpec,
@@ -34,7 +34,7 @@ from logwatch.engine.window import (
 from logwatch.training import charts
 from logwatch.training.augment import AMPLITUDE, CORRUPT_SHARE, ServerRows, corrupted_features
 from logwatch.training.backends import choose_backend, load_backend
-from logwatch.training.cli_args import DEFAULT_MAX_ENTRIES, DEFAULT_TARGET_FAR
+from logwatch.training.cli_args import DEFAULT_ALARMS_PER_DAY, DEFAULT_MAX_ENTRIES
 from logwatch.training.data import TrainingData, read_training_data
 from logwatch.training.models.base import ONNX_INPUT, ONNX_OUTPUT, FitConfig, auto_bottleneck
 from logwatch.training.models.onnx_check import check_equivalence, onnx_predict
@@ -88,7 +88,9 @@ class TrainOptions:
     window: int | None = None
     adaptive_scale: bool = False
     """Widen the scale when a metric's noise grows after training (`FeatureSpec.adaptive_scale`)."""
-    target_far: float = DEFAULT_TARGET_FAR
+    target_far: float | None = None
+    """Share of a server's normal time steps to flag; None: from `alarms_per_day`."""
+    alarms_per_day: float = DEFAULT_ALARMS_PER_DAY
     max_entries: int = DEFAULT_MAX_ENTRIES
     fit: FitConfig = field(default_factory=FitConfig)
 
@@ -146,8 +148,10 @@ def train(options: TrainOptions, progress: Progress) -> TrainResult:
     peaks = entry_scores(fitted.onnx, windows.x[rows], spec).max(axis=1)
     labels = None if windows.labels is None else windows.labels[rows].any(axis=1)
     normal = peaks if labels is None else peaks[~labels]
-    value, how = calibrate_threshold(normal, options.target_far)
+    rate = options.target_far or step_budget(options.alarms_per_day, spec.step_seconds)
+    value, how = calibrate_threshold(normal, rate)
     how["budget"] = "per time step"
+    how["alarms_per_day"] = rate * DAY_SECONDS / spec.step_seconds
     how["calibrated_on"] = where + (" labeled normal" if labels is not None else "")
     progress.emit("threshold", **{k: how[k] for k in ("value", "method", "target_false_alarm_rate")})
 

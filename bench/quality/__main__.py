@@ -7,14 +7,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from logwatch.training.cli_args import DEFAULT_TARGET_FAR
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.quality")
     parser.add_argument("--only", choices=("generated", "nab", "servers"))
     parser.add_argument("--backend", choices=("keras", "sklearn"))
-    parser.add_argument("--target-far", type=float, default=DEFAULT_TARGET_FAR)
+    parser.add_argument("--target-far", type=float, default=None, help="default: logwatch train's (a daily budget)")
     parser.add_argument("--nab-target-far", type=float, default=None, help="default: --target-far")
     parser.add_argument("--train-days", type=float, default=7.0)
     parser.add_argument("--eval-days", type=float, default=3.0)
@@ -39,7 +37,7 @@ def main() -> int:
         target = args.nab_target_far or args.target_far
         print("\n### Real data (NAB AWS)\n")
         results = nab.run(backend=args.backend, target_far=target, adaptive_scale=args.adaptive_scale)
-        print(nab.markdown(results, target), flush=True)
+        print(nab.markdown(results), flush=True)
     if args.only in (None, "servers"):
         from bench.quality import servers
 

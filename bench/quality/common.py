@@ -11,7 +11,7 @@ from logwatch.training.train import TrainOptions, TrainResult, train
 
 
 def train_quietly(
-    source: Path, out: Path, *, backend: str | None, target_far: float, seed: int = 0, adaptive_scale: bool = False
+    source: Path, out: Path, *, backend: str | None, target_far: float | None, seed: int = 0, adaptive_scale: bool = False
 ) -> TrainResult:
     options = TrainOptions(
         source=str(source), out=out, backend=backend, target_far=target_far,

@@ -24,7 +24,7 @@ def write_days(path: Path, *, seed: int, days: float, start: datetime) -> Path:
     return path
 
 
-def run(*, backend: str | None, target_far: float, train_days: float, eval_days: float,
+def run(*, backend: str | None, target_far: float | None, train_days: float, eval_days: float,
         train_seed: int = 1, eval_seed: int = 2) -> tuple[EvalResult, dict]:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -34,9 +34,11 @@ def run(*, backend: str | None, target_far: float, train_days: float, eval_days:
         trained = train_quietly(train_log, tmp / "model", backend=backend, target_far=target_far)
         seconds = time.perf_counter() - started
         result = evaluate_source(eval_log, tmp / "model")
+    target_far = trained.meta["threshold"]["target_false_alarm_rate"]
     info = {
         "backend": trained.backend, "threshold": trained.threshold, "train_seconds": seconds,
         "train_days": train_days, "eval_days": eval_days, "target_far": target_far,
+        "alarms_per_day": trained.meta["threshold"]["alarms_per_day"],
         "train_seed": train_seed, "eval_seed": eval_seed,
         "pointwise_bound": {k: pointwise_recall_bound(load_config(None), k, target_far) for k in SHIFTED_KINDS},
     }
@@ -49,7 +51,7 @@ def markdown(result: EvalResult, info: dict) -> str:
         f"Trained on {info['train_days']:g} simulated day(s) (seed {info['train_seed']}, {info['backend']} backend, "
         f"{info['train_seconds']:.0f} s), evaluated on {info['eval_days']:g} unseen day(s) (seed {info['eval_seed']}, "
         f"{a.total:,} entries); automatic threshold {info['threshold']:.3g} for a target false-alarm rate of "
-        f"{info['target_far']:g}; z-score at its default threshold {result.zscore_threshold:g}.",
+        f"{info['target_far']:.2g} ({info['alarms_per_day']:.3g} a day per server); z-score at its default threshold {result.zscore_threshold:g}.",
         "",
         "| | autoencoder | z-score |",
         "|---|---:|---:|",

@@ -58,7 +58,9 @@ def test_bundle_has_the_model_the_metadata_and_the_charts(trained):
     assert meta["backend"] == "sklearn"
     assert meta["components"] == ["CPU", "Memory", "Disk"] and meta["step_seconds"] == 10.0
     assert meta["threshold"]["method"] in ("pot", "quantile")
-    assert meta["threshold"]["target_false_alarm_rate"] == 0.001
+    # The default budget is two false alarms per server and day: at a 10 s step, 2 in 8,640.
+    assert meta["threshold"]["target_false_alarm_rate"] == pytest.approx(2 / 8640)
+    assert meta["threshold"]["alarms_per_day"] == pytest.approx(2.0)
     assert meta["training_data"]["entries"] == 18_000 and meta["training_data"]["fingerprint"].startswith("sha256:")
     assert len(meta["history"]["loss"]) == len(meta["history"]["val_loss"]) == meta["metrics"]["epochs_run"]
     assert sum(meta["error_histogram"]["counts"]) > 0
@@ -126,7 +128,10 @@ def test_too_little_data_says_so(tmp_path):
     assert "windows" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("args", [["--epochs", "0"], ["--target-far", "0.7"], ["--backend", "torch"]])
+@pytest.mark.parametrize("args", [
+    ["--epochs", "0"], ["--target-far", "0.7"], ["--backend", "torch"], ["--alarms-per-day", "0"],
+    ["--alarms-per-day", "3", "--target-far", "0.001"],
+])
 def test_bad_options_are_rejected_by_the_parser(small_log, args):
     result = run_training(str(small_log), *args)
     assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from logwatch.engine.errors import UserError
-from logwatch.engine.threshold import calibrate_threshold, error_histogram, fit_gpd_pwm
+from logwatch.engine.threshold import calibrate_threshold, error_histogram, fit_gpd_pwm, step_budget
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,12 @@ def test_error_histogram_counts_every_error_once():
     assert len(hist["edges"]) == 21 and len(hist["counts"]) == 20
     assert sum(hist["counts"]) + hist["overflow"] == len(errors)
     assert hist["edges"][-1] >= 3.0
+
+
+def test_a_daily_budget_becomes_the_share_of_steps_it_allows():
+    assert step_budget(2, 10) == pytest.approx(2 / 8640)  # 8,640 steps of 10 s a day
+    assert step_budget(2, 300) == pytest.approx(2 / 288)
+    # Kept within limits: a 1 s log still has a tail to fit, an hourly one is not told to flag 8 %.
+    assert step_budget(2, 0.1) == 1e-5 and step_budget(2, 3600) == 0.05
+    with pytest.raises(UserError, match="alarms-per-day"):
+        step_budget(0, 10)

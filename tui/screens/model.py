@@ -109,6 +109,9 @@ class ModelScreen(Screen):
             ("threshold", f"{number(self.model.threshold)} by {how.get('method', '?')}, target false-alarm rate "
                           f"{how.get('target_false_alarm_rate', '?')}; in use now {number(self.threshold)}"),
         ]
+        per_day = how.get("alarms_per_day")
+        if isinstance(per_day, (int, float)):
+            rows.append(("budget", f"{per_day:.3g} false alarms a day per server (steps flagged in normal data)"))
         data = meta.get("training_data") if isinstance(meta.get("training_data"), dict) else {}
         if data:
             rows.append(("trained on", f"{data.get('entries', '?')} entries from {data.get('source', '?')}"))
