@@ -20,6 +20,11 @@ from textual.screen import ModalScreen, Screen
 
 from logwatch.engine.batch import Batch
 from logwatch.engine.errors import UserError
+from logwatch.engine.monitor.feed_query import FeedQuery
+from logwatch.engine.monitor.mutes import Mutes, state_file
+from logwatch.engine.monitor.raw_lines import RawLines, lines_in_file
+from logwatch.tui.feed import Incident
+from logwatch.tui.history_lines import lines_in_memory
 from logwatch.tui.ingest import Ingest
 from logwatch.tui.keys import KEYS
 from logwatch.tui.live_source import open_source
@@ -55,8 +60,9 @@ class LogwatchApp(App[int]):
         self.options = options
         self.clock = clock
         self.scorer, model = load_scorer(options.detector, options.model_dir, options.threshold)
-        self.state = MonitorState(model, clock=clock)
         self.model_dir = model_folder(options.model_dir)
+        self.state = MonitorState(model, clock=clock, mutes=Mutes(state_file(self.model_dir), clock))
+        self.started = clock()
         self.main = MainScreen(zoom=options.zoom)
         if source is None:
             source = open_source(options, lambda text: self.post_message(SourceNotice(text)))
@@ -71,6 +77,8 @@ class LogwatchApp(App[int]):
     def on_mount(self) -> None:
         self.run_worker(self.ingest.run, thread=True, name="ingest", group="ingest", exit_on_error=False)
         self.set_interval(1 / self.options.refresh_hz, self.tick)
+        if self.state.mutes.problem:
+            self.notify(self.state.mutes.problem, title="Mutes", severity="warning", markup=False)
 
     # the timer: background decisions, then a repaint of what is visible ------------------
 
@@ -95,6 +103,7 @@ class LogwatchApp(App[int]):
             flagged_share=state.flagged_share(),
             rate_window=f"{FLAGGED_WINDOW_SECONDS // 60}m",
             paused=state.paused,
+            muted=len(state.mutes.active()),
         )
 
     def _model_words(self, model: ModelInfo) -> str:
@@ -190,7 +199,69 @@ class LogwatchApp(App[int]):
 
         incident = self.state.feed.get(incident_id)
         if incident is not None:
-            self.push_screen(DetailsScreen(incident, self.state.history, self.state.factor))
+            self.push_screen(DetailsScreen(incident, self.state.history, self.state.factor, self._raw_lines(incident)))
+
+    def _raw_lines(self, incident: Incident) -> Callable[[], RawLines]:
+        """How to find the log lines behind `incident`: in the file when tailing one (a
+        `.gz` is read whole, not searched), from memory for the generator."""
+        source = self.options.source
+        if source is None:
+            found = lines_in_memory(self.state.history, incident.peak_number)
+            return lambda: found
+        if str(source).endswith(".gz"):
+            return lambda: RawLines(str(source), note="a compressed file is not searched")
+        return partial(lines_in_file, str(source), incident.server, incident.component, incident.peak_time)
+
+    def ask_mute(self, server: str, component: str) -> None:
+        from logwatch.tui.screens.mute import MuteChoice, MuteScreen
+
+        def mute(choice: MuteChoice | None) -> None:
+            if choice is None:
+                return
+            mute = self.state.mutes.add(choice.server, choice.component, choice.seconds)
+            self.state.version += 1
+            self.main.repaint(force=True)
+            if self.state.mutes.problem:
+                self.notify(self.state.mutes.problem, title="Mutes", severity="warning", markup=False)
+            else:
+                self.notify(f"muted {mute.what()} (U lists mutes)", title="Mute", markup=False)
+
+        self.push_screen(MuteScreen(server, component), mute)
+
+    def show_mutes(self) -> None:
+        from logwatch.tui.screens.mutes import MutesScreen
+
+        def closed(_: None) -> None:
+            self.state.version += 1
+            self.main.repaint(force=True)
+
+        self.push_screen(MutesScreen(self.state.mutes), closed)
+
+    def show_info(self) -> None:
+        from logwatch.tui.screens.info import InfoScreen
+
+        since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.started))
+        self.push_screen(InfoScreen([(self.source_name, self.state.counts)], since))
+
+    def ask_export_feed(self, query: FeedQuery) -> None:
+        from logwatch.engine.monitor.incident_export import write_incidents
+        from logwatch.tui.screens.export_feed import ExportFeedScreen
+
+        incidents = self.state.incidents(query)
+        default = time.strftime("logwatch-incidents-%Y%m%d-%H%M%S.csv", time.localtime(self.clock()))
+
+        def write(path: str | None) -> None:
+            if path is None:
+                return
+            try:
+                written = write_incidents(Path(path), incidents, self.state.factor)
+            except UserError as error:
+                self.notify(str(error), title="Export failed", severity="error", markup=False)
+                return
+            self.notify(f"{written:,} incidents written to {Path(path).expanduser().absolute()}", title="Export",
+                        markup=False)
+
+        self.push_screen(ExportFeedScreen(default, len(incidents), bool(query)), write)
 
     # the command palette and quitting ------------------------------------------------------------
 

@@ -7,11 +7,13 @@ over each batch of flagged entries; Python only loops over the runs, which are f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
 
 import numpy as np
 
+from logwatch.engine.monitor.feed_query import FeedQuery, parse_query
 from logwatch.tui.history import History
 
 MERGE_SECONDS = 120.0
@@ -48,10 +50,10 @@ class Incident:
     last_number: int = 0
     """Entry number of its newest entry: the feed's order is arrival order, so after a
     replay (log time going back) the replay's incidents still come first."""
-
-    def text(self) -> str:
-        """What the `/` filter matches against."""
-        return f"{self.server} {self.component} {self.reason} {self.kind or ''}".lower()
+    acknowledged: bool = False
+    """Seen by the user (`x`): drawn dimmed, kept."""
+    peak_time: int = 0
+    """Log time of the peak entry, microseconds (to find its line in the log)."""
 
 
 class Feed:
@@ -99,18 +101,28 @@ class Feed:
         """
         order = history.order()
         oldest = history.total - history.size
+        seen = [(i.server, i.component, i.first, i.last) for i in self._incidents.values() if i.acknowledged]
         self._incidents = {i.id: i for i in self._incidents.values() if order.size and i.last_number < oldest}
         self._open = {}
         self.version += 1
         if order.size:
             self.add(history, order, factor)
+        for incident in self._incidents.values():  # an acknowledgement outlives a new threshold
+            incident.acknowledged = incident.acknowledged or any(
+                (s, c) == (incident.server, incident.component) and first <= incident.last and incident.first <= last
+                for s, c, first, last in seen
+            )
 
-    def view(self, needle: str = "", limit: int | None = None) -> list[Incident]:
-        """Incidents newest first, those containing `needle` (any case) only."""
-        needle = needle.strip().lower()
+    def view(
+        self, query: str | FeedQuery = "", limit: int | None = None, *, factor: float = 1.0,
+        hide: Callable[[Incident], bool] | None = None,
+    ) -> list[Incident]:
+        """Incidents newest first: those matching `query` (see `feed_query`; `factor` is
+        the threshold for its `thr` terms) and not hidden by `hide` (mutes)."""
+        query = parse_query(query) if isinstance(query, str) else query
         items = sorted(self._incidents.values(), key=_newest_first, reverse=True)
-        if needle:
-            items = [i for i in items if needle in i.text()]
+        if query or hide is not None:
+            items = [i for i in items if query.matches(i, factor) and not (hide and hide(i))]
         return items if limit is None else items[:limit]
 
     def _merge(self, history: History, run: np.ndarray, peak: int, number: int, last_number: int) -> None:
@@ -155,6 +167,7 @@ def _set_peak(incident: Incident, history: History, at: int, number: int) -> Non
     kind = int(history.kind[at])
     incident.kind = history.kinds.names[kind] if kind >= 0 else None
     incident.peak_number = number
+    incident.peak_time = int(history.timestamp[at])
 
 
 def _numbers(history: History, positions: np.ndarray) -> np.ndarray:

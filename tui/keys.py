@@ -25,7 +25,14 @@ class Key:
 
 KEYS: tuple[Key, ...] = (
     Key("question_mark", "?", "help", "Keys", "Show every key", footer=True),
-    Key("slash", "/", "filter", "Filter", "Filter the anomaly feed by text (Escape clears it)", footer=True),
+    Key("slash", "/", "filter", "Filter", "Filter the feed: server:web-1 component:cpu score>5 thr>2 kind:drift, plus free text (Escape clears it)", footer=True),
+    Key("n", "n", "next_match", "Next match", "Go to the next incident the filter keeps (wraps around)"),
+    Key("N", "N", "previous_match", "Previous match", "Go to the previous incident the filter keeps"),
+    Key("x", "x", "acknowledge", "Acknowledge", "Acknowledge the selected incident (dimmed, kept); again to undo"),
+    Key("M", "M", "mute", "Mute", "Mute the selected incident's server/component or server: 15 min, 1 hour, until restart"),
+    Key("U", "U", "mutes", "Mutes", "List the mutes in force; lift one"),
+    Key("i", "i", "info", "Counts", "Entries read, scored, not scored, bad and flagged since start, per source"),
+    Key("e", "e", "export_feed", "Export feed", "Write the feed (all incidents, or the filtered ones) to CSV or JSON lines"),
     Key("enter", "Enter", "details", "Details", "Open the selected incident: each component's share of the error, expected against actual"),
     Key("s", "s", "next_server", "Server", "Show the next server's sparklines", footer=True),
     Key("S", "S", "previous_server", "Previous server", "Show the previous server's sparklines"),

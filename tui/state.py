@@ -15,7 +15,10 @@ import numpy as np
 import polars as pl
 
 from logwatch.engine.batch import BadLine
-from logwatch.tui.feed import Feed
+from logwatch.engine.monitor.counts import Counts
+from logwatch.engine.monitor.feed_query import FeedQuery
+from logwatch.engine.monitor.mutes import Mutes
+from logwatch.tui.feed import Feed, Incident
 from logwatch.tui.history import CAPACITY, History
 
 RATE_SECONDS = 5.0
@@ -81,10 +84,15 @@ class ModelInfo:
 class MonitorState:
     """History, feed and threshold, kept consistent with each other."""
 
-    def __init__(self, model: ModelInfo, *, clock: Callable[[], float], capacity: int = CAPACITY) -> None:
+    def __init__(
+        self, model: ModelInfo, *, clock: Callable[[], float], capacity: int = CAPACITY,
+        mutes: Mutes | None = None,
+    ) -> None:
         self.clock = clock
         self.history = History(capacity)
         self.feed = Feed()
+        self.mutes = mutes if mutes is not None else Mutes(None, clock)
+        self.counts = Counts()
         self.model = model
         self.threshold = model.threshold
         """The user's threshold, in the current model's units."""
@@ -108,6 +116,9 @@ class MonitorState:
         if frame.height:
             positions = self.history.append(frame)
             self.feed.add(self.history, positions, self.factor)
+            self.counts.add(self.history.relative[positions], bad_lines, self.factor)
+        else:
+            self.counts.add(np.zeros(0), bad_lines, self.factor)
         self.bad_lines += bad_lines
         if bad_samples and len(self.bad_samples) < 5:
             self.bad_samples.extend(bad_samples[: 5 - len(self.bad_samples)])
@@ -134,6 +145,22 @@ class MonitorState:
         if span <= 0:
             return None
         return sum(n for _, n in list(self._arrivals)[1:]) / span
+
+    def incidents(self, query: str | FeedQuery = "", limit: int | None = None) -> list[Incident]:
+        """The feed as shown: newest first, matching `query`, without muted incidents."""
+        muted = self.mutes.active()
+        hide = (lambda i: any(m.covers(i.server, i.component) for m in muted)) if muted else None
+        return self.feed.view(query, limit, factor=self.factor, hide=hide)
+
+    def acknowledge(self, incident_id: int) -> bool:
+        """Mark an incident seen (or unseen again); whether it is acknowledged now."""
+        incident = self.feed.get(incident_id)
+        if incident is None:
+            return False
+        incident.acknowledged = not incident.acknowledged
+        self.feed.version += 1
+        self.version += 1
+        return incident.acknowledged
 
     def flagged_share(self) -> float:
         share, _ = self.history.rate(self.factor, FLAGGED_WINDOW_SECONDS)

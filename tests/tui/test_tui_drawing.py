@@ -159,4 +159,4 @@ def test_the_flagged_share_is_unknown_while_nothing_is_scored():
 def test_feed_times_of_another_log_day_show_their_date():
     at = int(datetime(2025, 1, 5, 14, 22, 31, tzinfo=timezone.utc).timestamp() * 1e6)
     assert clock(at) == clock(at, at // DAY_US) == "14:22:31"
-    assert clock(at, at // DAY_US + 1) == "Jan 05"  # a replay of yesterday, or a long run
+    assert clock(at, at // DAY_US + 1) == "Jan 05 14:22"  # a replay of yesterday, or a long run: date and time

@@ -7,6 +7,7 @@ squared score over the sum for all components of that server at that time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 import numpy as np
@@ -18,7 +19,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
+from logwatch.engine.monitor.raw_lines import RawLines
 from logwatch.tui.feed import Incident
 from logwatch.tui.history import History
 from logwatch.tui.literal import literal
@@ -39,17 +42,37 @@ class DetailsScreen(Screen):
         Binding("k", "scroll('up')", "Up", show=False),
     ]
 
-    def __init__(self, incident: Incident, history: History, factor: float) -> None:
+    def __init__(
+        self, incident: Incident, history: History, factor: float, raw: Callable[[], RawLines] | None = None,
+    ) -> None:
+        """Args:
+            raw: finds the log lines behind the incident (it may read a large file: it runs
+                in a thread worker).
+        """
         super().__init__()
         self.incident = incident
         self.history = history
         self.factor = factor
+        self.raw = raw
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="details-body"):
             yield Static(self._summary(), id="summary")
             yield Static(self._around(), id="around")
+            yield Static(Text("\nlog lines: looking…" if self.raw else ""), id="raw")
         yield Footer()
+
+    def on_mount(self) -> None:
+        if self.raw is not None:
+            self.run_worker(self.raw, thread=True, name="raw-lines", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "raw-lines":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.query_one("#raw", Static).update(raw_lines_text(event.worker.result))
+        elif event.state == WorkerState.ERROR:
+            self.query_one("#raw", Static).update(Text(f"\nlog lines: not found ({event.worker.error})"))
 
     def action_scroll(self, where: str) -> None:
         body = self.query_one("#details-body", VerticalScroll)
@@ -135,3 +158,17 @@ class DetailsScreen(Screen):
         if at == peak:
             cell.stylize("bold")
         return cell
+
+
+def raw_lines_text(raw: RawLines) -> Text:
+    """The lines as written (literally: log text is never markup), the peak's in bold."""
+    text = Text("\nlog lines in ")
+    text.append_text(literal(raw.where, style="bold"))
+    if not raw.lines:
+        text.append(f": {raw.note or 'none found'}")
+        return text
+    width = len(str(raw.lines[-1].number))
+    for line in raw.lines:
+        text.append(f"\n{line.number:>{width}} {'>' if line.peak else ' '} ", style="dim")
+        text.append_text(literal(line.text, style="bold" if line.peak else ""))
+    return text

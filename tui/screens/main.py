@@ -15,6 +15,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from logwatch.engine.monitor.feed_query import FeedQuery, QueryError, parse_query
 from logwatch.tui.keys import bindings
 from logwatch.tui.literal import literal
 from logwatch.tui.series import StableScale, aligned_end, bucket, newest_timeline, nice_ceiling, step_seconds
@@ -46,7 +47,10 @@ class MainScreen(Screen):
         super().__init__()
         self.server: str | None = None
         self.zoom_index = ZOOMS.index(zoom) if zoom in ZOOMS else 0
-        self.filter_text = ""
+        self.feed_query = FeedQuery("")
+        """The `/` filter in force (the last one typed that parsed)."""
+        self.query_error: str | None = None
+        """Why the text in the filter field is not a query, while it is not."""
         self._scales: dict[tuple[str, str], StableScale] = {}
         self._score_top: dict[str, float] = {}
         self._painted = -1
@@ -56,7 +60,7 @@ class MainScreen(Screen):
         yield ServerBar(id="server-bar")
         with Vertical(id="sparks"):
             yield ScoreSpark(id="score")
-        yield Input(placeholder="filter the feed (Escape clears)", id="filter")
+        yield Input(placeholder="filter: server:web-1 component:cpu score>5 thr>2 kind:drift text (Escape clears)", id="filter")
         yield FeedTable(id="feed")
         yield Static("", id="activity", markup=False)
         yield Footer(compact=True, show_command_palette=False)
@@ -79,7 +83,7 @@ class MainScreen(Screen):
         except NoMatches:  # not composed yet, or being torn down at exit
             return
         status_line.status = self.app.status()  # type: ignore[attr-defined]
-        self._show_activity(self.app.activity())  # type: ignore[attr-defined]
+        self._show_activity(self.query_error or self.app.activity())  # type: ignore[attr-defined]
         if (state.paused and not force) or (state.version == self._painted and not force):
             return
         self._painted = state.version
@@ -156,7 +160,7 @@ class MainScreen(Screen):
     def _draw_feed(self) -> None:
         state = self.state
         table = self.query_one(FeedTable)
-        incidents = state.feed.view(self.filter_text, FEED_ROWS)
+        incidents = state.incidents(self.feed_query, FEED_ROWS)
         # The most recently flagged incident's log day: incidents of other days (a replay,
         # a long run) show their date instead of a time that would read as today's.
         today = incidents[0].last // DAY_US if incidents else None
@@ -202,8 +206,13 @@ class MainScreen(Screen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
-            self.filter_text = event.value
-            self._draw_feed()
+            try:
+                self.feed_query = parse_query(event.value)
+                self.query_error = None
+            except QueryError as error:
+                self.query_error = f"filter: {error}"
+            event.input.set_class(self.query_error is not None, "-invalid")
+            self.repaint(force=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
@@ -212,10 +221,10 @@ class MainScreen(Screen):
 
     def key_escape(self) -> None:
         field = self.query_one("#filter", Input)
-        if field.display or self.filter_text:
+        if field.display or self.feed_query:
             field.value = ""
             field.display = False
-            self.filter_text = ""
+            self.feed_query, self.query_error = FeedQuery(""), None
             self.query_one(FeedTable).focus()
             self._draw_feed()
 
@@ -223,6 +232,41 @@ class MainScreen(Screen):
         incident_id = self.query_one(FeedTable).selected_id()
         if incident_id is not None:
             self.app.show_details(incident_id)  # type: ignore[attr-defined]
+
+    def action_next_match(self, step: int = 1) -> None:
+        """n / N: the next / previous incident the filter keeps (wrapping), as in lnav."""
+        table = self.query_one(FeedTable)
+        if not table.row_count:
+            self.app.notify("no incident matches", title="Search", markup=False)
+            return
+        row = (table.cursor_row + step) % table.row_count
+        table.move_cursor(row=row, animate=False)
+        what = f"match {row + 1} of {table.row_count}" if self.feed_query else f"incident {row + 1} of {table.row_count}"
+        self.app.notify(what, title="Search", timeout=1.5, markup=False)
+
+    def action_previous_match(self) -> None:
+        self.action_next_match(-1)
+
+    def action_acknowledge(self) -> None:
+        incident_id = self.query_one(FeedTable).selected_id()
+        if incident_id is not None:
+            self.state.acknowledge(incident_id)
+            self.repaint(force=True)
+
+    def action_mute(self) -> None:
+        incident_id = self.query_one(FeedTable).selected_id()
+        incident = None if incident_id is None else self.state.feed.get(incident_id)
+        if incident is not None:
+            self.app.ask_mute(incident.server, incident.component)  # type: ignore[attr-defined]
+
+    def action_mutes(self) -> None:
+        self.app.show_mutes()  # type: ignore[attr-defined]
+
+    def action_info(self) -> None:
+        self.app.show_info()  # type: ignore[attr-defined]
+
+    def action_export_feed(self) -> None:
+        self.app.ask_export_feed(self.feed_query)  # type: ignore[attr-defined]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -35,6 +35,8 @@ NARROW: tuple[tuple[str, str, int], ...] = (
 details show it), tighter names, so the reason keeps about 30 characters at 80 columns."""
 
 NARROW_BELOW = 100
+DATED_TIME_WIDTH = 12
+"""The time column's width while a row shows its date ("Dec 04 14:05")."""
 MIN_REASON_WIDTH = 12
 
 
@@ -42,10 +44,10 @@ DAY_US = 86_400_000_000
 
 
 def clock(us: int, today: int | None = None) -> str:
-    """HH:MM:SS of a log timestamp in microseconds (naive UTC), or, as `ls -l` does for old
-    files, its date ("Jan 04") when it is on another day than `today` (a log-time day number)."""
+    """HH:MM:SS of a log timestamp in microseconds (naive UTC), or its date and time
+    ("Dec 04 14:05") when it is on another day than `today` (a log-time day number)."""
     moment = datetime.fromtimestamp(us / 1e6, tz=timezone.utc)
-    return moment.strftime("%H:%M:%S" if today is None or us // DAY_US == today else "%b %d")
+    return moment.strftime("%H:%M:%S" if today is None or us // DAY_US == today else "%b %d %H:%M")
 
 
 class FeedTable(DataTable):
@@ -68,6 +70,8 @@ class FeedTable(DataTable):
         self._reason_width = 0
         self._columns = WIDE
         self._shown: list[tuple] = []
+        self._dated = False
+        """Some row is on another day than the newest: the time column is wider."""
 
     def on_mount(self) -> None:
         self._make_columns()
@@ -82,6 +86,10 @@ class FeedTable(DataTable):
         """Replace the rows with `rows` (from `incident_row`), keeping the cursor sensible."""
         if rows == self._shown:
             return
+        dated = any(len(row[1].plain) > 8 for row in rows)
+        if dated != self._dated:
+            self._dated = dated
+            self._make_columns()
         keep = None
         if self.row_count and self.cursor_row > 0:
             keep = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
@@ -108,7 +116,11 @@ class FeedTable(DataTable):
             "count": Text(f"{incident.count}", justify="right"),
         }
         reason = literal(incident.reason or f"{incident.component} {number(incident.value)}")
-        return (str(incident.id), *(cells[key] for key, _, _ in self._columns), reason)
+        row = [cells[key] for key, _, _ in self._columns] + [reason]
+        if incident.acknowledged:  # seen: kept, but it no longer asks for attention
+            for cell in row:
+                cell.stylize("dim")
+        return (str(incident.id), *row)
 
     def selected_id(self) -> int | None:
         if not self.row_count:
@@ -116,7 +128,10 @@ class FeedTable(DataTable):
         return int(self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value)
 
     def _layout(self) -> tuple[tuple[str, str, int], ...]:
-        return NARROW if self.size.width < NARROW_BELOW else WIDE
+        layout = NARROW if self.size.width < NARROW_BELOW else WIDE
+        if self._dated:
+            layout = tuple((key, header, DATED_TIME_WIDTH if key == "time" else width) for key, header, width in layout)
+        return layout
 
     def _wanted_reason_width(self) -> int:
         used = sum(width + 2 * self.cell_padding for _, _, width in self._layout())

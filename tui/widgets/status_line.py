@@ -38,6 +38,8 @@ class Status:
     rate_window: str
     """How far back the flagged share looks, in words ("15m" of log time)."""
     paused: bool = False
+    muted: int = 0
+    """Mutes in force."""
 
 
 class StatusLine(Widget):
@@ -71,6 +73,8 @@ class StatusLine(Widget):
             Text(f"thr {number(status.threshold)}"),
             Text(f"{_share(status.flagged_share)} flagged/{status.rate_window}"),
         ]
+        if status.muted:
+            parts.append(Text(f"muted {status.muted}", style=alert))
         if status.paused:
             parts.insert(0, Text("PAUSED", style=alert))
         separator = Text(" │ ", style=muted)
