@@ -25,12 +25,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[keras,test]'
 	@touch $(STAMP)
 
-# System tools the tests drive: tmux (the real-terminal test). Installed when missing.
+# System tools the tests drive: tmux (the real-terminal test) and logrotate (the rotation
+# test; it lives in /usr/sbin, which a user's PATH may lack). Installed when missing.
 sysdeps:
 	@command -v tmux >/dev/null 2>&1 || { \
 		echo "installing tmux"; \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq tmux >/dev/null; \
 		else sudo apt-get update -qq && sudo apt-get install -y -qq tmux >/dev/null; fi; }
+	@PATH="$$PATH:/usr/sbin:/sbin" command -v logrotate >/dev/null 2>&1 || { \
+		echo "installing logrotate"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq logrotate >/dev/null; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq logrotate >/dev/null; fi; }
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -17,6 +17,8 @@ HEAD_BYTES = 1024
 """At most this much of the first line is remembered to recognise the file's start."""
 FIRST_LINE_BYTES = 1 << 16
 """At most this much of the first line is read to learn the file's format."""
+TAIL_BYTES = 256
+"""The last bytes read are remembered to recognise a copy of what was read."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class OpenFile:
         self.identity = FileIdentity.of(status)
         self.offset = offset
         self._head = b""
+        self._tail = b""
         self._remember_head()
 
     def size(self) -> int:
@@ -60,7 +63,21 @@ class OpenFile:
         """Up to `max_bytes` from `offset` (empty at the end); advances `offset`."""
         data = os.pread(self.fd, max_bytes, self.offset)
         self.offset += len(data)
+        if len(data) >= TAIL_BYTES:
+            self._tail = data[-TAIL_BYTES:]
+        elif data:
+            self._tail = (self._tail + data)[-TAIL_BYTES:]
         return data
+
+    @property
+    def head(self) -> bytes:
+        """The first line as remembered (b"" until it is complete or HEAD_BYTES long)."""
+        return self._head
+
+    @property
+    def tail(self) -> bytes:
+        """The last bytes `read` returned (at most TAIL_BYTES), ending at `offset`."""
+        return self._tail
 
     def rewritten(self) -> bool:
         """True when the file was truncated (and perhaps refilled) since we read it:
@@ -85,6 +102,7 @@ class OpenFile:
         """Read again from the start (after truncation)."""
         self.offset = 0
         self._head = b""
+        self._tail = b""
 
     def close(self) -> None:
         if self.fd >= 0:

@@ -8,7 +8,8 @@ real servers do to log files, and what happens here:
   to its end first (its last line, even without a newline, counts), then the new file is
   read from its start;
 - copy-truncate: the file is shorter than what was read, or its first line changed (it was
-  refilled past our offset before we looked): read it again from the start;
+  refilled past our offset before we looked): read the rest of the copy logrotate made
+  beside it, if one is found (`rotated_copy`), then the file again from the start;
 - lines longer than `max_line_bytes`: skipped and counted, never held whole.
 
 Reads are bounded (`read_bytes` each) and happen only when the consumer asks for the next
@@ -27,6 +28,7 @@ from logwatch.engine.sources.backfill import Backfill, count_lines, start_offset
 from logwatch.engine.sources.change_waiter import ChangeWaiter
 from logwatch.engine.sources.file_identity import OpenFile, path_identity
 from logwatch.engine.sources.line_splitter import MAX_LINE_BYTES, Lines, LineSplitter
+from logwatch.engine.sources.rotated_copy import find_copy
 
 READ_BYTES = 1 << 20
 """Largest single read; with the splitter's bound this caps what one step holds."""
@@ -69,6 +71,7 @@ class LineTailer:
         )
         self._splitter = LineSplitter(max_line_bytes=max_line_bytes)
         self._file: OpenFile | None = None
+        self._copy: OpenFile | None = None  # after a copy-truncate: its copy, read first
         self._existing = True  # does the first successful open find old content?
         self._replaced = False  # the path names another file now: finish ours, switch
         self._path_gone = False
@@ -79,7 +82,8 @@ class LineTailer:
 
     def first_line(self) -> bytes | None:
         """Line 1 of the file being read (to learn its format), or None if none is open."""
-        return None if self._file is None else self._file.first_line()
+        file = self._copy or self._file
+        return None if file is None else file.first_line()
 
     def stop(self) -> None:
         """Make iteration end soon (after the piece in hand). Safe from any thread."""
@@ -119,16 +123,33 @@ class LineTailer:
 
     def _step(self) -> tuple[Lines, int]:
         """One bounded read (after a truncation check). Returns the lines it completed
-        and the bytes read: 0 at the end of the file, -1 after a truncation."""
+        and the bytes read: 0 at the end of the file, -1 after a truncation and while
+        reading its copy (go on at once)."""
         assert self._file is not None
+        if self._copy is not None:
+            data = self._copy.read(self.read_bytes)
+            return (self._splitter.feed(data), -1) if data else (self._restart(), -1)
         if self._file.rewritten():
-            lines = self._splitter.cut(TRUNCATED_REASON)
-            self._file.restart()
-            self._splitter.restart()
+            self._copy = find_copy(self._file)
+            if self._copy is not None and self._copy.size() > self._copy.offset:
+                self._notice(
+                    f"{self.path} was truncated; reading the rest of its copy "
+                    f"{self._copy.path}, then the file again from the start"
+                )
+                return Lines(), -1
             self._notice(f"{self.path} was truncated; reading it again from the start")
-            return lines, -1
+            return self._restart(), -1
         data = self._file.read(self.read_bytes)
         return (self._splitter.feed(data), len(data)) if data else (Lines(), 0)
+
+    def _restart(self) -> Lines:
+        """Read the truncated file from its start; a line left partial cannot be completed."""
+        assert self._file is not None
+        lines = self._splitter.cut(TRUNCATED_REASON)
+        self._close_copy()
+        self._file.restart()
+        self._splitter.restart()
+        return lines
 
     def _open(self, *, announce: bool = True) -> bool:
         """Open the path; on the very first open of an existing file, skip to the
@@ -206,6 +227,12 @@ class LineTailer:
             self._on_notice(message)
 
     def _close(self) -> None:
+        self._close_copy()
         if self._file is not None:
             self._file.close()
             self._file = None
+
+    def _close_copy(self) -> None:
+        if self._copy is not None:
+            self._copy.close()
+            self._copy = None

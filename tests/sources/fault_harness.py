@@ -5,12 +5,12 @@ and mixes in malformed, binary and over-long lines; a consumer thread tails the 
 valid lines written (no loss, no duplicate) and the bad-line count exactly what was
 injected.
 
-The writer waits for the tailer only where no tailer can do better:
-- before renaming or deleting the file, until the tailer has read a line of it (a file
-  created and rotated away before anyone opened it is invisible to every tailer);
-- before a copy-truncate, until the tailer has read everything (lines written after the
-  last read and before the truncate exist only in the copy: `copytruncate` loses them for
-  any tailer). Writing pauses there and catches up afterwards.
+The writer waits for the tailer only where no tailer can do better: before renaming,
+deleting or copy-truncating the file, until the tailer has read a line of it (a file
+created and rotated away before anyone opened it is invisible to every tailer). Lines the
+tailer has not read when the file is copy-truncated are read from the copy, which gets a
+name of its own each time, as logrotate's numbering or dates give it. The copy and the
+truncate happen with no write between them (lines written there are in neither file).
 
 Run longer from the command line: `python tests/sources/fault_harness.py --seconds 60`;
 `python -m bench` runs it through bench/bench_tail.py.
@@ -150,7 +150,7 @@ class _Writer:
                 if now >= next_overlong:
                     next_overlong = now + plan.overlong_every
             kind = FAULTS[fault_index % len(FAULTS)]
-            if now >= next_fault and self._ready_for(kind):
+            if now >= next_fault and self._ready():
                 getattr(self, f"_{kind}")()
                 report.faults[kind] += 1
                 fault_index += 1
@@ -159,11 +159,8 @@ class _Writer:
         report.write_seconds = time.monotonic() - started
         os.close(self.fd)
 
-    def _ready_for(self, kind: str) -> bool:
+    def _ready(self) -> bool:
         written = self.report.lines_written
-        if kind == "copytruncate":  # pause writing until the tailer has read everything
-            self._wait_until(lambda: self.consumer.delivered >= written, "catch up")
-            return True
         return written > self.generation_start and self.consumer.delivered > self.generation_start
 
     def _wait_until(self, condition, what: str) -> None:
@@ -233,7 +230,8 @@ class _Writer:
         self._create()
 
     def _copytruncate(self) -> None:
-        shutil.copyfile(self.path, self.path + ".1")
+        # Not ".1": that may be the renamed file the tailer is still reading.
+        shutil.copyfile(self.path, f"{self.path}-{self.report.faults['copytruncate'] + 1}")
         os.truncate(self.path, 0)
         self.generation_start = self.report.lines_written
 

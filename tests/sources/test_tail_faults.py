@@ -1,7 +1,8 @@
 """The fault-injection harness, short: >= 10,000 lines/s for two seconds while the file
-is rotated, copy-truncated, deleted and re-created, written in random pieces, with bad,
-binary and over-long lines. Exactly the valid lines are scored, each once; every bad
-line is counted. (bench/bench_tail.py runs the same harness for longer.)"""
+is rotated, copy-truncated (what was not read yet is read from the copy), deleted and
+re-created, written in random pieces, with bad, binary and over-long lines. Exactly the
+valid lines are scored, each once; every bad line is counted. (bench/bench_tail.py runs
+the same harness for longer.)"""
 
 from __future__ import annotations
 
@@ -15,4 +16,5 @@ def test_every_valid_line_scored_exactly_once_through_every_fault(tmp_path):
     assert min(report.faults.values()) >= 2
     assert report.valid_written > 15_000 and report.bad_injected > 100
     assert any("truncated" in n for n in report.notices)
+    assert any("reading the rest of its copy" in n for n in report.notices)  # it was behind
     assert any("rotated" in n for n in report.notices)
