@@ -5,6 +5,9 @@ incremental (`write(frame)` any number of times, then `close()` or `abort()`); b
 they write to a hidden temporary file next to `path` and rename it into place on `close()`.
 With `append=True` (for `--follow`), CSV and JSON lines rows are appended to `path` itself,
 whole rows at a time. `WriteBehind(writer)` runs any writer on its own thread.
+`check_target(path)` validates OUT before any work: it removes leftover temporary files of
+killed runs (`stale`) and proves the folder takes a new file (`tempfiles`). CSV text cells
+that could start a spreadsheet formula get a leading `'` (`csv_cells`).
 """
 
 from logwatch.engine.export.behind import WriteBehind

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import os
-import tempfile
+import time
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -14,6 +14,9 @@ import polars as pl
 from logwatch.engine.batch import SCHEMA, SCORE_SCHEMA
 from logwatch.engine.errors import UserError
 from logwatch.engine.export.columns import TIMESTAMP_FORMAT, export_columns, export_frame
+from logwatch.engine.export.csv_cells import protect_text_cells
+from logwatch.engine.export.stale import remove_stale
+from logwatch.engine.export.tempfiles import make_temp, probe_writable, write_error
 from logwatch.engine.files import apply_umask
 
 FORMATS = (".csv", ".jsonl", ".parquet")
@@ -34,12 +37,13 @@ class ExportWriter(Protocol):
         """Give up: a temporary file is removed (appended rows stay, each one whole)."""
 
 
-def _fail(path: Path, error: OSError) -> UserError:
-    return UserError(f"cannot write {path}: {error.strerror or error}")
-
-
 class _FileWriter:
-    """Shared plumbing: a temporary sibling renamed on close, or the target in append mode."""
+    """Shared plumbing: a temporary sibling renamed on close, or the target in append mode.
+
+    In append mode (`--follow`) rows go to `path` itself, each batch encoded whole and then
+    written unbuffered (the header with the first); a write that fails part-way (a full
+    disk) is cut back to the last whole row, so the file never ends in half a row.
+    """
 
     suffix = ""
 
@@ -49,31 +53,40 @@ class _FileWriter:
         self.rows = 0
         self._append = append
         self._tmp: Path | None = None
+        self._created = False  # append mode: the file did not exist before
+        self._whole = 0  # append mode: bytes of `path` that hold whole rows
+        self._header_due = False  # append mode: the header goes with the first write
         try:
             if append:
-                self._handle: IO[bytes] = open(path, "ab")
-                fresh = self._handle.tell() == 0
+                self._handle: IO[bytes] = self._open_append(path)
+                self._whole = os.fstat(self._handle.fileno()).st_size
+                self._header_due = self._whole == 0
             else:
-                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-                self._tmp = Path(tmp)
+                fd, self._tmp = make_temp(path)
                 self._handle = os.fdopen(fd, "wb")
                 apply_umask(fd)  # mkstemp makes it 0600; OUT gets a plain new file's mode
-                fresh = True
-            if fresh:
-                self._header()
+                self._header(self._handle)
         except OSError as error:
             self._discard()
-            raise _fail(path, error) from None
+            raise write_error(path, error) from None
         except BaseException:  # Ctrl-C while opening: no temporary file stays behind
             self._discard()
             raise
+
+    def _open_append(self, path: Path) -> IO[bytes]:
+        try:
+            handle = open(path, "xb", buffering=0)
+            self._created = True
+            return handle
+        except FileExistsError:
+            return open(path, "ab", buffering=0)
 
     def _discard(self) -> None:
         if self._tmp is not None:
             self._tmp.unlink(missing_ok=True)
             self._tmp = None
 
-    def _header(self) -> None:
+    def _header(self, out: IO[bytes]) -> None:
         pass
 
     def _write(self, frame: pl.DataFrame, out: IO[bytes]) -> None:
@@ -85,24 +98,44 @@ class _FileWriter:
         try:
             if self._append:  # encode first, then one write: readers never see half a row
                 encoded = io.BytesIO()
+                if self._header_due:
+                    self._header(encoded)
                 self._write(export_frame(frame, self.labels), encoded)
-                self._handle.write(encoded.getvalue())
-                self._handle.flush()
+                self._append_whole(encoded.getbuffer())
             else:
                 self._write(export_frame(frame, self.labels), self._handle)
-        except OSError as error:
-            raise _fail(self.path, error) from None
+        except (OSError, pl.exceptions.PolarsError) as error:
+            raise write_error(self.path, error) from None
         self.rows += frame.height
+
+    def _append_whole(self, data: memoryview) -> None:
+        """Write all of `data` or, failing part-way, cut the file back to its whole rows."""
+        try:
+            done = 0
+            while done < len(data):
+                done += self._handle.write(data[done:]) or 0
+        except OSError:
+            try:
+                os.ftruncate(self._handle.fileno(), self._whole)
+            except OSError:  # e.g. a device, not a file: nothing to cut back
+                pass
+            raise
+        self._whole += len(data)
+        self._header_due = False
 
     def close(self) -> None:
         try:
+            if self._header_due:  # nothing was written: OUT still gets its header
+                encoded = io.BytesIO()
+                self._header(encoded)
+                self._append_whole(encoded.getbuffer())
             self._handle.close()
             if self._tmp is not None:
                 os.replace(self._tmp, self.path)
                 self._tmp = None
         except OSError as error:
             self.abort()
-            raise _fail(self.path, error) from None
+            raise write_error(self.path, error) from None
 
     def abort(self) -> None:
         try:
@@ -112,13 +145,17 @@ class _FileWriter:
         if self._tmp is not None:
             self._tmp.unlink(missing_ok=True)
             self._tmp = None
+        if self._created and self._whole == 0:  # a file we made holds nothing: no trace
+            self.path.unlink(missing_ok=True)
+            self._created = False
 
 
 class CsvWriter(_FileWriter):
-    def _header(self) -> None:
-        self._handle.write((",".join(export_columns(self.labels)) + "\n").encode())
+    def _header(self, out: IO[bytes]) -> None:
+        out.write((",".join(export_columns(self.labels)) + "\n").encode())
 
     def _write(self, frame: pl.DataFrame, out: IO[bytes]) -> None:
+        frame = protect_text_cells(frame)  # before the threshold becomes text below
         threshold = frame["threshold"]
         if threshold.null_count() == 0 and threshold.min() == threshold.max():
             # One threshold for the whole batch (the usual case): its text once, not per row.
@@ -158,17 +195,22 @@ class ParquetWriter:
             else export_frame(_empty_scored(), self.labels)
         )
         self._frames = []
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        os.close(fd)
+        tmp: Path | None = None
         try:
-            frame.write_parquet(tmp)
-            apply_umask(tmp)  # mkstemp makes it 0600; OUT gets a plain new file's mode
+            fd, tmp = make_temp(self.path)
+            try:  # held open while polars writes it: never taken for a stale leftover
+                frame.write_parquet(tmp)
+                apply_umask(fd)  # mkstemp makes it 0600; OUT gets a plain new file's mode
+            finally:
+                os.close(fd)
             os.replace(tmp, self.path)
-        except OSError as error:
-            Path(tmp).unlink(missing_ok=True)
-            raise _fail(self.path, error) from None
+        except (OSError, pl.exceptions.PolarsError) as error:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+            raise write_error(self.path, error) from None
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
             raise
 
     def abort(self) -> None:
@@ -179,8 +221,13 @@ def _empty_scored() -> pl.DataFrame:
     return pl.DataFrame(schema={**SCHEMA, **SCORE_SCHEMA})
 
 
-def check_target(path: str | Path, *, append: bool = False) -> Path:
-    """Validate an export path before any work starts (UserError names the problem)."""
+def check_target(path: str | Path, *, append: bool = False, started: float | None = None) -> Path:
+    """Validate an export path before any work starts (UserError names the problem).
+
+    Also removes leftover temporary files of this path from killed runs (older than
+    `started`, default now, and held open by no one), then proves the folder takes a new
+    file, so a read-only folder or a full disk is reported before any input is scored.
+    """
     target = Path(path).expanduser()
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
@@ -193,6 +240,8 @@ def check_target(path: str | Path, *, append: bool = False) -> Path:
         raise UserError(f"--export {path}: folder {target.parent} does not exist")
     if append and suffix == ".parquet":
         raise UserError(f"--export {path}: Parquet cannot be appended to; use .csv or .jsonl")
+    remove_stale(target, time.time() if started is None else started)
+    probe_writable(target)
     return target
 
 

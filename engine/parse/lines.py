@@ -14,6 +14,8 @@ import numpy as np
 
 MAX_LINE_BYTES = 1 << 20
 """Longer lines are skipped as bad (a runaway writer must not exhaust memory)."""
+UTF8_BOM = b"\xef\xbb\xbf"
+"""A byte order mark some Windows tools put before a file's first line; not part of it."""
 
 _WS = b" \t\r"
 

@@ -22,7 +22,7 @@ from logwatch.engine.batch import BadLine, Batch, empty_frame
 from logwatch.engine.errors import UserError
 from logwatch.engine.parse.csvfmt import csv_format
 from logwatch.engine.parse.jsonl import parse_lines
-from logwatch.engine.parse.lines import MAX_LINE_BYTES, count_lines
+from logwatch.engine.parse.lines import MAX_LINE_BYTES, UTF8_BOM, count_lines
 
 DEFAULT_CHUNK_BYTES = 8 << 20
 """Bytes read per batch: large enough for polars to be efficient, small enough to stream."""
@@ -50,7 +50,7 @@ class JsonLines:
 def sniff_format(first_line: bytes, *, name: str) -> LineFormat:
     """The format announced by the input's first line; `name` is the path (for CSV server names
     and messages). Raises UserError when the line is neither JSON nor a usable CSV header."""
-    text = first_line.lstrip(b"\xef\xbb\xbf").strip()
+    text = first_line.removeprefix(UTF8_BOM).strip()
     if text.startswith(b"{") or not text:
         return JsonLines()
     fmt = csv_format(text.decode("utf-8", "replace"), server=_stem(name))
@@ -156,6 +156,7 @@ def _batches(handle: BinaryIO, where: str, name: str, chunk_bytes: int) -> Itera
         else:
             data = pending + block
             if fmt is None and (b"\n" in data or not block):
+                data = data.removeprefix(UTF8_BOM)  # line 1 is parsed without it
                 first, _, _ = data.partition(b"\n")
                 fmt = sniff_format(first, name=name)
                 if fmt.header_lines:

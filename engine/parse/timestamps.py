@@ -2,7 +2,9 @@
 
 Accepted: ISO 8601 with or without a fraction and a zone (`Z`, `+02:00`, `+0200`, `+02`),
 a space instead of `T` (NAB's `YYYY-MM-DD HH:MM:SS`), and minutes without seconds.
-Anything else becomes null, which the caller reports as a bad line.
+Anything else becomes null, which the caller reports as a bad line. A time outside
+`EARLIEST`..`LATEST` once in UTC (year 0001 or 9999 with a zone) is parsed, and the caller
+rejects it too: such a time could not be written back in a form anyone reads.
 
 Fast path: when every timestamp of a batch has the same width and the plain shape
 `YYYY-MM-DD?HH:MM:SS[.f]` (1 to 6 fraction digits, no zone: what logwatch and most
@@ -13,8 +15,15 @@ range) go through the careful path, so the result is the same either way.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import numpy as np
 import polars as pl
+
+EARLIEST = datetime(1970, 1, 1)
+LATEST = datetime(2200, 1, 1)
+"""Entry times (naive UTC) outside EARLIEST..LATEST, both included, are bad lines."""
+TIME_RANGE = f"{EARLIEST:%Y-%m-%d}..{LATEST:%Y-%m-%d} UTC"
 
 _FAST_FORMAT = "%Y-%m-%dT%H:%M:%S%.f"
 _PATTERN = (

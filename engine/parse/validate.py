@@ -1,7 +1,8 @@
 """From raw text columns to a `Batch`: check every row at once, keep the good ones in order.
 
 A raw frame has `line` (Int64) and the text/number columns of `RAW_SCHEMA`. Rows with a
-missing field, a value that is not finite, or a timestamp nobody can read become bad lines.
+missing field, a value that is not finite, or a timestamp nobody can read (or outside
+`TIME_RANGE` once in UTC) become bad lines.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from logwatch.engine.batch import MAX_BAD_SAMPLES, BadLine, Batch
-from logwatch.engine.parse.timestamps import parse_timestamps
+from logwatch.engine.parse.timestamps import EARLIEST, LATEST, TIME_RANGE, parse_timestamps
 
 RAW_SCHEMA: dict[str, pl.DataType] = {
     "timestamp": pl.String(),
@@ -22,9 +23,12 @@ RAW_SCHEMA: dict[str, pl.DataType] = {
 """What the readers produce before validation (timestamps still text)."""
 
 
-def _reasons(ts_ok: pl.Expr) -> pl.Expr:
+def _reasons() -> pl.Expr:
     def missing(name: str) -> pl.Expr:
         return pl.col(name).is_null()
+
+    def shown(name: str) -> pl.Expr:
+        return pl.col(name).str.slice(0, 40).map_elements(repr, pl.String)
 
     return (
         pl.when(missing("timestamp"))
@@ -37,8 +41,10 @@ def _reasons(ts_ok: pl.Expr) -> pl.Expr:
         .then(pl.lit("missing field 'value'"))
         .when(~pl.col("value").is_finite())
         .then(pl.lit("value is not a finite number"))
-        .when(~ts_ok)
-        .then(pl.lit("unreadable timestamp ") + pl.col("timestamp").str.slice(0, 40).map_elements(repr, pl.String))
+        .when(pl.col("_ts").is_null())
+        .then(pl.lit("unreadable timestamp ") + shown("timestamp"))
+        .when(~pl.col("_ts").is_between(EARLIEST, LATEST))
+        .then(pl.lit("timestamp ") + shown("timestamp") + pl.lit(f" outside {TIME_RANGE}"))
         .otherwise(None)
     )
 
@@ -49,7 +55,7 @@ def finish(
     """Validate `raw` (with a `line` column), merge with earlier `bad`, build the Batch."""
     ts = parse_timestamps(raw["timestamp"])
     good_mask = (
-        ts.is_not_null()
+        ts.is_between(EARLIEST, LATEST).fill_null(False)
         & raw["server"].is_not_null()
         & raw["component"].is_not_null()
         & raw["value"].is_finite().fill_null(False)
@@ -60,7 +66,7 @@ def finish(
         rejected = (
             raw.filter(~good_mask)
             .head(MAX_BAD_SAMPLES)
-            .select("line", _reasons(pl.col("_ts").is_not_null()).alias("reason"))
+            .select("line", _reasons().alias("reason"))
         )
         bad = sorted(bad + list(rejected.iter_rows()))
         raw = raw.filter(good_mask)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from logwatch.engine.errors import UserError
+from logwatch.engine.parse.timestamps import EARLIEST, LATEST
 
 BLOCK_BYTES = 1 << 16
 MAX_PROBE_BYTES = 1 << 16
@@ -106,8 +107,8 @@ def _timestamp(line: bytes) -> datetime | None:
     try:
         value = json.loads(line)["timestamp"]
         stamp = datetime.fromisoformat(value)
-    except (ValueError, KeyError, TypeError, AttributeError):
+        if stamp.tzinfo is not None:
+            stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
         return None
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
-    return stamp
+    return stamp if EARLIEST <= stamp <= LATEST else None  # else a bad line, as the parser says

@@ -16,6 +16,7 @@ import polars as pl
 from logwatch.engine.batch import MAX_BAD_SAMPLES, BadLine, Batch, empty_frame
 from logwatch.engine.errors import UserError
 from logwatch.engine.parse import LineFormat, parse_lines, sniff_format
+from logwatch.engine.parse.lines import UTF8_BOM
 from logwatch.engine.sources.backfill import Backfill
 from logwatch.engine.sources.line_splitter import Lines, Run
 from logwatch.engine.sources.line_tail import LineTailer
@@ -89,6 +90,8 @@ class TailSource:
 
     def _parse_run(self, run: Run) -> Batch:
         data, first = run.data, run.first_line
+        if first == 1:
+            data = data.removeprefix(UTF8_BOM)  # line 1 is parsed without it
         if first == 1 or self._format is None:
             head = data.partition(b"\n")[0] if first == 1 else self._lines.first_line()
             self._format = _sniff(head, self.path)

@@ -1,0 +1,29 @@
+"""Text cells a spreadsheet must not run as formulas (CSV injection, OWASP's advice).
+
+A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+`'`, so Excel, LibreOffice and Google Sheets show it as text. Only text columns (server,
+component, reason, ...) change; numbers such as -3.5 are numeric columns and stay as
+they are. A program reading the CSV back drops that one `'` when the next character is one
+of those six.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+FORMULA_START = r"^[=+\-@\t\r]"
+"""The first characters that make a spreadsheet treat a cell as a formula."""
+
+
+def protect_text_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with every text cell that could start a formula prefixed with `'`."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not text:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in text
+    )
