@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from logwatch.engine.batch import BadLine
-from logwatch.tui.feed import Feed
+from logwatch.tui.feed import Feed, Incident
 from logwatch.tui.history import CAPACITY, History
 
 RATE_SECONDS = 5.0
@@ -103,11 +103,12 @@ class MonitorState:
         """The threshold in relative units (1.0 = the model's own threshold)."""
         return self.threshold / self.model.threshold if self.model.threshold > 0 else math.inf
 
-    def add(self, frame: pl.DataFrame, bad_lines: int = 0, bad_samples: list[BadLine] | None = None) -> None:
-        """Take in scored entries from the ingest worker."""
+    def add(self, frame: pl.DataFrame, bad_lines: int = 0, bad_samples: list[BadLine] | None = None) -> list[Incident]:
+        """Take in scored entries from the ingest worker; the incidents they opened."""
+        opened: list[Incident] = []
         if frame.height:
             positions = self.history.append(frame)
-            self.feed.add(self.history, positions, self.factor)
+            opened = self.feed.add(self.history, positions, self.factor)
         self.bad_lines += bad_lines
         if bad_samples and len(self.bad_samples) < 5:
             self.bad_samples.extend(bad_samples[: 5 - len(self.bad_samples)])
@@ -115,6 +116,7 @@ class MonitorState:
         self._arrivals.append((now, frame.height))
         self._forget_arrivals(now)
         self.version += 1
+        return opened
 
     def _forget_arrivals(self, now: float) -> None:
         while self._arrivals and self._arrivals[0][0] <= now - RATE_SECONDS:
