@@ -74,6 +74,7 @@ def run_headless(
     err: TextIO | None = None,
     read_ahead: int = 2,
     write_behind: int = 2,
+    on_scored: Callable[[pl.DataFrame], None] | None = None,
 ) -> Summary:
     """Score every batch; write predicted anomalies (or every entry with `write_all`).
 
@@ -81,6 +82,7 @@ def run_headless(
     `anomalous` labels. Bad lines are reported to `err` (stderr) with their `path:line`.
     `read_ahead` batches are read in a thread while the current one is scored, and up to
     `write_behind` scored batches wait for the export's writer thread (0: no thread).
+    `on_scored(frame)` sees every scored frame (notifications); it must not block.
     """
     err = err or sys.stderr
     summary = Summary(detector=scorer.detector.name)
@@ -95,6 +97,8 @@ def run_headless(
             summary.traced += int(scored[TRACED_COLUMN].sum())
         if evaluation is not None:
             evaluation.update(scored)
+        if on_scored is not None:
+            on_scored(scored)
         if writer is not None:
             writer.write(scored if write_all else scored.filter(pl.col("predicted")))
 

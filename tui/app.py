@@ -25,10 +25,11 @@ from logwatch.engine.monitor.mutes import Mutes, state_file
 from logwatch.engine.monitor.raw_lines import RawLines, lines_in_file
 from logwatch.tui.feed import Incident
 from logwatch.tui.history_lines import lines_in_memory
+from logwatch.engine.notify import STOP_WAIT, Notifier
 from logwatch.tui.ingest import Ingest
 from logwatch.tui.keys import KEYS
 from logwatch.tui.live_source import open_source
-from logwatch.tui.messages import IngestEnded, Scored, SourceNotice, TrainingEnded, TrainingEvent
+from logwatch.tui.messages import IngestEnded, NotifyProblem, Scored, SourceNotice, TrainingEnded, TrainingEvent
 from logwatch.tui.model_loader import age_words, load_scorer, model_folder
 from logwatch.tui.options import MonitorOptions
 from logwatch.tui.screens.main import MainScreen
@@ -70,6 +71,9 @@ class LogwatchApp(App[int]):
         self.ingest = Ingest(source, self.scorer, self.post_message)
         self.ended: str | None = None
         self.training = TrainingControl(self)
+        self.notifier = None if options.notify is None else Notifier(
+            options.notify, every=options.notify_every, on_problem=lambda text: self.post_message(NotifyProblem(text)))
+        """Runs `--notify` for each incident the feed opens (on its own thread)."""
 
     def get_default_screen(self) -> Screen:
         return self.main
@@ -118,8 +122,15 @@ class LogwatchApp(App[int]):
     # messages from the threads ------------------------------------------------------------
 
     def on_scored(self, message: Scored) -> None:
-        self.state.add(message.frame, message.bad_lines, message.bad_samples)
+        opened = self.state.add(message.frame, message.bad_lines, message.bad_samples)
         self.ingest.delivered()
+        if self.notifier is not None:
+            for incident in opened:
+                if not self.state.mutes.is_muted(incident.server, incident.component):
+                    self.notifier.submit(incident.start(self.state.factor))
+
+    def on_notify_problem(self, message: NotifyProblem) -> None:
+        self.notify(message.text, title="Notifications", severity="warning", markup=False)
 
     def on_ingest_ended(self, message: IngestEnded) -> None:
         self.ended = f"source stopped: {message.error}" if message.error else "source ended"
@@ -282,15 +293,25 @@ class LogwatchApp(App[int]):
         self.training.cancel()
         self.training.reject()
 
+    def close_notifier(self, say: Callable[[str], None] | None = None) -> str | None:
+        """Deliver the queued notifications (waiting at most STOP_WAIT s); their summary."""
+        if self.notifier is None:
+            return None
+        return self.notifier.close(STOP_WAIT, say=say).line(self.notifier.every)
+
 
 def launch(args: argparse.Namespace) -> int:
     """Run the monitor until the user quits; the exit status."""
+    options = MonitorOptions.from_args(args)  # bad options are reported first
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError("the terminal UI needs a terminal (stdin and stdout); "
                         "for a run without one use --export OUT")
-    app = LogwatchApp(MonitorOptions.from_args(args))
+    app = LogwatchApp(options)
     try:
         result = app.run()
     finally:
         app.stop_background()
+        summary = app.close_notifier(lambda text: print(f"logwatch: {text}", file=sys.stderr, flush=True))
+        if summary is not None:
+            print(f"logwatch: {summary}", file=sys.stderr)
     return int(result or 0)

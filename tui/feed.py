@@ -1,8 +1,9 @@
 """The anomaly feed: flagged entries merged into incidents, newest first, capped.
 
 Repeats of the same server and component less than `merge_seconds` apart (log time) join one
-incident with a count, so a long incident is one row, not a flood. Runs are found with numpy
-over each batch of flagged entries; Python only loops over the runs, which are few.
+incident with a count, so a long incident is one row, not a flood. The rule is the engine's
+(`logwatch.engine.monitor.incidents`, shared with headless notifications): runs are found
+with numpy over each batch of flagged entries; Python only loops over the runs, which are few.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from itertools import count
 import numpy as np
 
 from logwatch.engine.monitor.feed_query import FeedQuery, parse_query
+from logwatch.engine.monitor.incidents import MERGE_SECONDS, IncidentStart, continues, runs
 from logwatch.tui.history import History
-
-MERGE_SECONDS = 120.0
-"""Flagged entries of one server and component this close in log time are one incident."""
 
 FEED_CAP = 1000
 """Incidents kept; the ones whose last entry is oldest are dropped first."""
@@ -55,6 +54,11 @@ class Incident:
     peak_time: int = 0
     """Log time of the peak entry, microseconds (to find its line in the log)."""
 
+    def start(self, factor: float) -> IncidentStart:
+        """What a notification says about it; ×thr against the user's threshold `factor`."""
+        return IncidentStart(self.server, self.component, self.first, self.last, self.count,
+                             self.score, self.relative / factor if factor > 0 else float("nan"), self.reason)
+
 
 class Feed:
     """Incidents newest first (by the arrival of their last entry); `version` changes
@@ -74,25 +78,26 @@ class Feed:
     def get(self, incident_id: int) -> Incident | None:
         return self._incidents.get(incident_id)
 
-    def add(self, history: History, positions: np.ndarray, factor: float) -> None:
-        """Merge the flagged entries among the history `positions` (oldest first)."""
+    def add(self, history: History, positions: np.ndarray, factor: float) -> list[Incident]:
+        """Merge the flagged entries among the history `positions` (oldest first); the
+        incidents this opened (to notify about)."""
         flagged = positions[history.flagged(positions, factor)]
         if flagged.size == 0:
-            return
+            return []
         numbers = _numbers(history, positions)[history.flagged(positions, factor)]
         keys = history.server[flagged].astype(np.int64) << 32 | history.component[flagged]
-        order = np.lexsort((history.timestamp[flagged], keys))
-        flagged, numbers, keys = flagged[order], numbers[order], keys[order]
-        times = history.timestamp[flagged]
-        breaks = np.flatnonzero((np.diff(keys) != 0) | (np.diff(times) > self.merge_us)) + 1
-        starts = np.concatenate(([0], breaks))
-        ends = np.concatenate((breaks, [flagged.size]))
+        order, starts, ends = runs(keys, history.timestamp[flagged], self.merge_us)
+        flagged, numbers = flagged[order], numbers[order]
+        opened = []
         for start, end in zip(starts.tolist(), ends.tolist()):
             run = flagged[start:end]
             peak = start + int(np.argmax(history.relative[run]))
-            self._merge(history, run, flagged[peak], int(numbers[peak]), int(numbers[start:end].max()))
+            new = self._merge(history, run, flagged[peak], int(numbers[peak]), int(numbers[start:end].max()))
+            if new is not None:
+                opened.append(new)
         self._trim()
         self.version += 1
+        return [i for i in opened if i.id in self._incidents]
 
     def rebuild(self, history: History, factor: float) -> None:
         """Recompute the incidents the history still covers, for a new threshold.
@@ -125,18 +130,18 @@ class Feed:
             items = [i for i in items if query.matches(i, factor) and not (hide and hide(i))]
         return items if limit is None else items[:limit]
 
-    def _merge(self, history: History, run: np.ndarray, peak: int, number: int, last_number: int) -> None:
+    def _merge(self, history: History, run: np.ndarray, peak: int, number: int, last_number: int) -> Incident | None:
         server = history.servers.names[history.server[peak]]
         component = history.components.names[history.component[peak]]
         first, last = int(history.timestamp[run[0]]), int(history.timestamp[run[-1]])
         current = self._open.get((server, component))
-        if current is not None and current.id in self._incidents and 0 <= first - current.last <= self.merge_us:
+        if current is not None and current.id in self._incidents and continues(current.last, first, self.merge_us):
             current.last = max(current.last, last)
             current.count += run.size
             current.last_number = max(current.last_number, last_number)
             if history.relative[peak] > current.relative:
                 _set_peak(current, history, peak, number)
-            return
+            return None
         incident = Incident(
             id=next(self._ids), server=server, component=component, first=first, last=last,
             count=int(run.size), value=0.0, expected=0.0, score=0.0, relative=0.0, reason="",
@@ -145,6 +150,7 @@ class Feed:
         _set_peak(incident, history, peak, number)
         self._incidents[incident.id] = incident
         self._open[(server, component)] = incident
+        return incident
 
     def _trim(self) -> None:
         if len(self._incidents) <= self.cap:

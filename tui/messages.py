@@ -38,6 +38,14 @@ class SourceNotice(Message):
         self.text = text
 
 
+class NotifyProblem(Message):
+    """The --notify command failed or fell behind (said once per kind of trouble)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class TrainingEvent(Message):
     """One JSON progress event of a training subprocess (start, data, epoch, export, ...)."""
 

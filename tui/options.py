@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from logwatch.engine.errors import UserError
+from logwatch.engine.notify import NOTIFY_EVERY, notify_options
 
 DEMO_SPEED = 360.0
 """Simulated seconds per real second for the generator demo: a simulated day every four
@@ -51,6 +52,10 @@ class MonitorOptions:
     """Repaints per second (only when something changed)."""
     zoom: float | None = None
     """Sparkline column span in seconds; None is the log's own step."""
+    notify: str | None = None
+    """`--notify CMD`: run for each new incident (None: no notifications)."""
+    notify_every: float = NOTIFY_EVERY
+    """`--notify-every`: seconds between notifications of one server and component."""
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> MonitorOptions:
@@ -65,6 +70,8 @@ class MonitorOptions:
             raise UserError(f"--speed: expected a positive number, got {speed:g}")
         if speed is not None and source:
             raise UserError("--speed sets the pace of the built-in generator; it does not apply to SOURCE")
+        notify, notify_every = notify_options(getattr(args, "notify", None), getattr(args, "notify_every", None),
+                                              NOTIFY_EVERY)
         return cls(
             source=Path(source) if source else None,
             model_dir=Path(model).expanduser() if model else None,
@@ -76,4 +83,6 @@ class MonitorOptions:
             backfill=getattr(args, "backfill", None),
             zoom=None if source else DEMO_ZOOM,
             speed=speed or DEMO_SPEED,
+            notify=notify,
+            notify_every=notify_every,
         )

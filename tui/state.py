@@ -111,11 +111,12 @@ class MonitorState:
         """The threshold in relative units (1.0 = the model's own threshold)."""
         return self.threshold / self.model.threshold if self.model.threshold > 0 else math.inf
 
-    def add(self, frame: pl.DataFrame, bad_lines: int = 0, bad_samples: list[BadLine] | None = None) -> None:
-        """Take in scored entries from the ingest worker."""
+    def add(self, frame: pl.DataFrame, bad_lines: int = 0, bad_samples: list[BadLine] | None = None) -> list[Incident]:
+        """Take in scored entries from the ingest worker; the incidents they opened."""
+        opened: list[Incident] = []
         if frame.height:
             positions = self.history.append(frame)
-            self.feed.add(self.history, positions, self.factor)
+            opened = self.feed.add(self.history, positions, self.factor)
             self.counts.add(self.history.relative[positions], bad_lines, self.factor)
         else:
             self.counts.add(np.zeros(0), bad_lines, self.factor)
@@ -126,6 +127,7 @@ class MonitorState:
         self._arrivals.append((now, frame.height))
         self._forget_arrivals(now)
         self.version += 1
+        return opened
 
     def _forget_arrivals(self, now: float) -> None:
         while self._arrivals and self._arrivals[0][0] <= now - RATE_SECONDS:

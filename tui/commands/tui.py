@@ -10,8 +10,12 @@ import argparse
 import signal
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from logwatch.engine.errors import UserError
+
+if TYPE_CHECKING:
+    from logwatch.engine.notify import Notifier, NotifyCounts
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -48,6 +52,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--backfill", metavar="N|Tm",
                         help="when following: start with the last N entries (default 10000) or "
                         "the last T minutes (15m) or hours (2h) before the newest entry")
+    parser.add_argument("--notify", metavar="CMD",
+                        help="run CMD through the shell for each new incident, with the incident as "
+                        "one JSON object on its standard input (headless and the monitor)")
+    parser.add_argument("--notify-every", metavar="DURATION",
+                        help="with --notify: at most one notification per server and component per "
+                        "DURATION: seconds (300) or 90s, 5m, 1h; 0 for no limit (default 5m)")
     parser.add_argument("--config", metavar="PATH", help="config.json (default: the shipped one)")
     parser.add_argument("--speed", type=float, metavar="X",
                         help="without SOURCE: simulated seconds per real second of the built-in "
@@ -86,9 +96,11 @@ def _headless(args: argparse.Namespace) -> int:
     from logwatch.engine.evaluate import Evaluation, format_report
     from logwatch.engine.export import check_target, open_writer
     from logwatch.engine.headless import run_headless
+    from logwatch.engine.notify import NOTIFY_EVERY, Notifier, notify_options, notify_scored
     from logwatch.engine.parse import read_batches
     from logwatch.engine.score import Scorer, make_detector
 
+    command, every = notify_options(args.notify, args.notify_every, NOTIFY_EVERY)
     if args.source is None:
         raise UserError("--export needs a SOURCE: a log file, a .gz file, or - for standard input")
     if args.config is not None:
@@ -110,14 +122,38 @@ def _headless(args: argparse.Namespace) -> int:
         batches = read_batches(args.source)  # opens now: an unreadable SOURCE fails here
         open_export = lambda labels: open_writer(args.export, labels=labels)  # noqa: E731
     print(f"logwatch: {scorer.detector.why}", file=sys.stderr)
-    summary = run_headless(
-        batches,
-        scorer,
-        open_export,
-        write_all=args.all,
-        evaluation=evaluation,
-    )
+    notifier = None if command is None else Notifier(command, every=every, on_problem=_say)
+    done = False
+    try:
+        summary = run_headless(
+            batches,
+            scorer,
+            open_export,
+            write_all=args.all,
+            evaluation=evaluation,
+            on_scored=None if notifier is None else notify_scored(notifier),
+        )
+        done = True
+    finally:
+        counts = None if notifier is None else _close(notifier, interrupted=not done)
     if evaluation is not None:
         print(format_report(evaluation))
     print(summary.line())
+    if counts is not None:
+        print(counts.line(every))
     return 0
+
+
+def _say(text: str) -> None:
+    print(f"logwatch: {text}", file=sys.stderr, flush=True)
+
+
+def _close(notifier: Notifier, *, interrupted: bool) -> NotifyCounts:
+    """Deliver what is queued (a bounded wait). After an interruption no summary is
+    printed, so the counts go to stderr."""
+    from logwatch.engine.notify import STOP_WAIT
+
+    counts = notifier.close(STOP_WAIT, say=_say)
+    if interrupted:
+        _say(counts.line(notifier.every))
+    return counts
