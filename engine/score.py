@@ -41,12 +41,8 @@ class Scorer:
         return self.detector.default_threshold if self._threshold is None else self._threshold
 
     @threshold.setter
-    def threshold(self, value: float | None) -> None:
-        if value is not None and not math.isfinite(value):
-            raise UserError(f"--threshold must be a finite number, got {value}")
-        if value is not None and value <= 0:  # scores are >= 0: this would flag every entry
-            raise UserError(f"--threshold must be a positive number, got {value:g}")
-        self._threshold = value
+    def threshold(self, value: float | str | None) -> None:
+        self._threshold = None if value is None else parse_threshold(value)
 
     def score(self, batch: Batch | pl.DataFrame) -> pl.DataFrame:
         """Scored entries that are ready (held-back ones from earlier batches come first)."""
@@ -68,9 +64,29 @@ class Scorer:
         ).select(*base, *(pl.col(c).cast(t) for c, t in SCORE_SCHEMA.items()))
 
 
+def parse_threshold(value: float | str) -> float:
+    """The one check of a threshold, typed in the TUI or given as `--threshold`: a finite
+    number above 0 (scores are >= 0, so 0 would flag every entry). Raises UserError."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        shown = value.strip() if isinstance(value, str) else f"{value:g}"
+        raise UserError(f"the threshold must be a positive number such as 4.5, got {shown!r}")
+    return number
+
+
+ZSCORE_MEANWHILE = "--detector zscore runs without a model meanwhile"
+"""Added to the error when the model the user named cannot be loaded."""
+
+
 def make_detector(kind: str = "auto", model_dir: Path | str | None = None) -> Detector:
     """The detector to use: "zscore", "autoencoder" (needs a bundle) or "auto" (the
-    autoencoder when a bundle exists, else z-score). `detector.why` says which and why."""
+    autoencoder when a bundle exists, else z-score). `detector.why` says which and why.
+
+    A bundle the user named (`model_dir`, or `autoencoder`) that cannot be loaded is a
+    UserError; a broken bundle in the default folder gives z-score, and `why` names the file."""
     if kind not in DETECTORS:
         raise UserError(f"--detector must be one of {', '.join(DETECTORS)}, got {kind!r}")
     folder = Path(model_dir).expanduser() if model_dir is not None else default_model_dir()
@@ -78,8 +94,18 @@ def make_detector(kind: str = "auto", model_dir: Path | str | None = None) -> De
         return ZScoreDetector(why="z-score detector (chosen with --detector zscore)")
     if kind == "auto" and not bundle_exists(folder):
         if model_dir is not None:
-            raise UserError(f"--model {folder}: no model bundle there (model.json and model.onnx)")
+            raise UserError(f"--model {folder}: no model bundle there (model.json and model.onnx); "
+                            f"{ZSCORE_MEANWHILE}")
         return ZScoreDetector(why=f"z-score detector: no model bundle at {folder}")
+    try:
+        return _autoencoder(folder)
+    except UserError as error:
+        if kind == "auto" and model_dir is None:
+            return ZScoreDetector(why=f"z-score detector: cannot use the default model: {error}")
+        raise UserError(f"{error}; {ZSCORE_MEANWHILE}") from None
+
+
+def _autoencoder(folder: Path) -> Detector:
     from logwatch.engine.detect.autoencoder import AutoencoderDetector
 
     bundle = load_bundle(folder)

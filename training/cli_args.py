@@ -44,6 +44,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
     )
     parser.add_argument("--max-entries", type=_positive_int, default=DEFAULT_MAX_ENTRIES, metavar="N", help=f"sample larger logs down to N entries (default {DEFAULT_MAX_ENTRIES})")
     parser.add_argument("--progress", choices=("jsonl",), help="jsonl: one JSON event per line on stdout (for the TUI)")
+    parser.add_argument("--source-name", metavar="TEXT", help="what model.json calls the training data (default: SOURCE)")
     return parser
 
 
@@ -51,7 +52,7 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPars
     parser.add_argument("source", help="labeled log file to score (needs the `anomalous` field)")
     parser.add_argument("--model", metavar="DIR", help="bundle folder (default: the per-user models folder)")
     parser.add_argument("--charts", metavar="DIR", help="where to write unseen_data_errors.png (default: the bundle's charts/)")
-    parser.add_argument("--threshold", type=float, metavar="X", help="use this threshold instead of the bundle's")
+    parser.add_argument("--threshold", metavar="X", help="use this threshold instead of the bundle's")  # checked in run_eval
     parser.add_argument("--no-trace-back", action="store_true", help="count only entries over the threshold, without tracing each confirmed alarm back to where it began")
     return parser
 

@@ -20,7 +20,7 @@ from logwatch.engine.episodes import format_caught
 from logwatch.engine.errors import UserError
 from logwatch.engine.evaluate import Evaluation
 from logwatch.engine.parse import read_batches
-from logwatch.engine.score import Scorer
+from logwatch.engine.score import Scorer, parse_threshold
 from logwatch.training import charts
 
 
@@ -121,7 +121,8 @@ def format_side_by_side(result: EvalResult) -> str:
 
 def run_eval(args: argparse.Namespace) -> int:
     model = Path(args.model).expanduser() if args.model else default_model_dir()
-    result = evaluate_source(args.source, model, args.threshold, trace_back=not args.no_trace_back)
+    threshold = None if args.threshold is None else parse_threshold(args.threshold)
+    result = evaluate_source(args.source, model, threshold, trace_back=not args.no_trace_back)
     print(format_side_by_side(result))
     folder = Path(args.charts).expanduser() if args.charts else model / "charts"
     if result.scores.size:

@@ -93,9 +93,7 @@ def _describe(event: str, f: dict[str, Any]) -> str | None:
         )
     if event == "done":
         return f"bundle written to {f['bundle']} in {f['seconds']:.1f} s"
-    if event == "error":
-        return f"training failed: {f['message']}"
-    return None
+    return None  # "error" too: the command prints it once, as `logwatch: ...` on stderr
 
 
 def _plain(value: Any) -> Any:

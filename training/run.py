@@ -1,7 +1,7 @@
 """Command entry points shared by `logwatch train` and `python -m logwatch.training`.
 
-Errors are reported twice on purpose: as an `error` event (for the TUI reading JSON lines)
-and, for bad input, re-raised as UserError so the CLI prints one line and exits 2.
+An error is an `error` event (for the TUI reading JSON lines; the human display shows none)
+and, for bad input, re-raised as UserError so the CLI prints it once, in one line, and exits 2.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ def options_from_args(args: argparse.Namespace):
     return TrainOptions(
         source=args.source,
         out=Path(args.out) if args.out else None,
+        source_name=args.source_name,
         backend=args.backend,
         window=args.window,
         adaptive_scale=args.adaptive_scale,

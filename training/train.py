@@ -84,6 +84,8 @@ class TrainOptions:
 
     source: str
     out: Path | None = None
+    source_name: str | None = None
+    """What model.json calls the training data (None: `source` as given)."""
     backend: str | None = None
     window: int | None = None
     adaptive_scale: bool = False
@@ -171,7 +173,7 @@ def train(options: TrainOptions, progress: Progress) -> TrainResult:
         onnx_output=ONNX_OUTPUT, backend=backend,
         training_data={
             "fingerprint": data.fingerprint(), "entries": data.frame.height,
-            "entries_total": data.total_entries, "source": str(options.source),
+            "entries_total": data.total_entries, "source": options.source_name or str(options.source),
         },
         metrics=metrics,
         history=fitted.history,

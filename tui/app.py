@@ -60,7 +60,7 @@ class LogwatchApp(App[int]):
         super().__init__()
         self.options = options
         self.clock = clock
-        self.scorer, model = load_scorer(options.detector, options.model_dir, options.threshold)
+        self.scorer, model, self.model_warning = load_scorer(options.detector, options.model_dir, options.threshold)
         self.model_dir = model_folder(options.model_dir)
         self.state = MonitorState(model, clock=clock, mutes=Mutes(state_file(self.model_dir), clock))
         self.started = clock()
@@ -83,6 +83,8 @@ class LogwatchApp(App[int]):
         self.set_interval(1 / self.options.refresh_hz, self.tick)
         if self.state.mutes.problem:
             self.notify(self.state.mutes.problem, title="Mutes", severity="warning", markup=False)
+        if self.model_warning:
+            self.notify(self.model_warning, title="Model not used", severity="warning", timeout=20, markup=False)
 
     # the timer: background decisions, then a repaint of what is visible ------------------
 
@@ -302,12 +304,11 @@ class LogwatchApp(App[int]):
 
 def launch(args: argparse.Namespace) -> int:
     """Run the monitor until the user quits; the exit status."""
-    options = MonitorOptions.from_args(args)  # bad options are reported first
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UserError("the terminal UI needs a terminal (stdin and stdout); "
-                        "for a run without one use --export OUT")
-    app = LogwatchApp(options)
+    app = LogwatchApp(MonitorOptions.from_args(args))  # bad options and models are reported first
     try:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UserError("the terminal UI needs a terminal (stdin and stdout); "
+                            "for a run without one use --export OUT")
         result = app.run()
     finally:
         app.stop_background()

@@ -23,17 +23,21 @@ def model_folder(model_dir: str | Path | None) -> Path:
     return Path(model_dir).expanduser() if model_dir is not None else default_model_dir()
 
 
-def load_scorer(kind: str, model_dir: str | Path | None, threshold: float | None) -> tuple[Scorer, ModelInfo]:
-    """The scorer to start with. `auto` without a bundle gives the z-score baseline (the
-    caller may then train a first model into `model_folder(model_dir)`)."""
+def load_scorer(kind: str, model_dir: str | Path | None,
+                threshold: float | None) -> tuple[Scorer, ModelInfo, str | None]:
+    """The scorer to start with, its description, and a warning when the default folder's
+    model cannot be used (z-score then). `auto` without a bundle gives the z-score baseline
+    (the caller may then train a first model into `model_folder(model_dir)`)."""
     folder = model_folder(model_dir)
     chosen = kind == "zscore"  # asked for, not a fallback: "no model" would be wrong
     if kind == "auto" and not bundle_exists(folder):
         kind = "zscore"
-    detector = make_detector(kind, folder)
+    detector = make_detector(kind, model_dir)
     scorer = Scorer(detector, threshold)
     info = describe(scorer, folder if detector.name != "zscore" else None)
-    return scorer, replace(info, name=ZSCORE_CHOSEN) if chosen else info
+    broken = kind == "auto" and detector.name == "zscore"  # a bundle is there, but unusable
+    warning = detector.why.removeprefix("z-score detector: ") + "; scoring with z-score" if broken else None
+    return scorer, replace(info, name=ZSCORE_CHOSEN) if chosen else info, warning
 
 
 def scorer_from_bundle(path: Path) -> tuple[Scorer, ModelInfo]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from logwatch.engine.errors import UserError
 from logwatch.engine.notify import NOTIFY_EVERY, notify_options
+from logwatch.engine.score import parse_threshold
 
 DEMO_SPEED = 360.0
 """Simulated seconds per real second for the generator demo: a simulated day every four
@@ -22,6 +23,24 @@ FIRST_MODEL_SECONDS = 86_400.0
 """Log time the entries in memory must span before a first model is trained (or the
 history is full): a model from a few hours has not seen the rest of the day and floods
 the hours it never saw (measured: bench/bench_first_model.py). Four minutes of the demo."""
+
+
+FOLLOW_ONLY = (("from_start", "--from-start"), ("poll", "--poll"), ("backfill", "--backfill"))
+"""Options that say how to follow a file: (attribute, option)."""
+
+
+def check_follow_only(args: argparse.Namespace, following: bool, otherwise: str) -> None:
+    """Refuse follow-only options when nothing is followed (`otherwise` says why not), and a
+    bad `--backfill` before any work. Raises UserError."""
+    given = [option for name, option in FOLLOW_ONLY if getattr(args, name, None) not in (None, False)]
+    if given and not following:
+        verb = "applies" if len(given) == 1 else "apply"
+        raise UserError(f"{', '.join(given)} {verb} only when following SOURCE; {otherwise}")
+    backfill = getattr(args, "backfill", None)
+    if backfill is not None:
+        from logwatch.engine.sources.backfill import Backfill
+
+        Backfill.parse(backfill)
 
 
 @dataclass(frozen=True)
@@ -44,7 +63,7 @@ class MonitorOptions:
     first_model_entries: int = FIRST_MODEL_ENTRIES
     first_model_seconds: float = FIRST_MODEL_SECONDS
     train_backend: str = "sklearn"
-    """Backend of the background first model and the retrain dialog's default (sklearn is
+    """Backend of the background first model and the retrain dialog's first default (sklearn is
     quick and needs no TensorFlow; the dialog can switch to keras)."""
     train_epochs: int | None = None
     """None: the training package's default (early stopping ends most runs sooner)."""
@@ -61,9 +80,13 @@ class MonitorOptions:
     def from_args(cls, args: argparse.Namespace) -> MonitorOptions:
         """Raises UserError for values the monitor cannot use."""
         threshold = getattr(args, "threshold", None)
-        if threshold is not None and not threshold > 0:
-            raise UserError(f"--threshold: expected a positive number, got {threshold:g}")
+        if threshold is not None:
+            threshold = parse_threshold(threshold)
         source = getattr(args, "source", None)
+        if not source:
+            check_follow_only(args, False, "the built-in generator is not a file")
+        else:
+            check_follow_only(args, not str(source).endswith(".gz"), "a .gz file is read once")
         model = getattr(args, "model", None)
         speed = getattr(args, "speed", None)
         if speed is not None and not (speed > 0 and speed < 1e9):

@@ -149,12 +149,18 @@ def candidate_dir(model_dir: Path) -> Path:
     return model_dir.parent / f".{model_dir.name}.candidate"
 
 
+MEMORY_SOURCE = "the monitor's memory"
+"""What model.json calls the training data when the TUI trains on its history."""
+HISTORY_PREFIX = "logwatch-history-"
+"""Name of the temporary file holding that history (older model.json files name it)."""
+
+
 def write_training_data(frame: pl.DataFrame, folder: Path) -> Path:
     """The history in memory as a JSON-lines file the training package reads."""
     from logwatch.engine.generate import encode_json_lines
 
     folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix="logwatch-history-", suffix=".jsonl", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=HISTORY_PREFIX, suffix=".jsonl", dir=folder)
     with os.fdopen(fd, "wb") as out:
         out.write(encode_json_lines(frame))
     return Path(name)

@@ -18,6 +18,7 @@ from logwatch.engine.batch import BadLine
 from logwatch.engine.monitor.counts import Counts
 from logwatch.engine.monitor.feed_query import FeedQuery
 from logwatch.engine.monitor.mutes import Mutes
+from logwatch.engine.score import parse_threshold
 from logwatch.tui.feed import Feed, Incident
 from logwatch.tui.history import CAPACITY, History
 
@@ -169,10 +170,9 @@ class MonitorState:
         return share
 
     def set_threshold(self, value: float) -> None:
-        """Use a new threshold: the feed and everything drawn are recomputed from memory."""
-        if not (math.isfinite(value) and value > 0):
-            raise ValueError(f"threshold must be a positive number, got {value}")
-        self.threshold = value
+        """Use a new threshold: the feed and everything drawn are recomputed from memory.
+        Raises UserError (the command line's text) when it is not a positive number."""
+        self.threshold = parse_threshold(value)
         self.feed.rebuild(self.history, self.factor)
         self.version += 1
 

@@ -37,6 +37,9 @@ its model.json (BACKGROUND_KEY), so refreshing goes on after a restart; any othe
 disk is the user's and is never replaced without asking."""
 
 
+NOTE_SECONDS = 10.0
+"""How long the line above the keys says that a training ended without a swap."""
+
 BACKGROUND_KEY = "trained_in_background"
 """model.json key the app adds to a model it trained by itself ({"history_entries": N}),
 so that the next start keeps refreshing it."""
@@ -54,16 +57,24 @@ class TrainingControl:
         """History entries the candidate was trained on when the app trained it by itself."""
         self.auto_trained_on: int | None = _background_entries(app.state.model.meta)
         """History entries the model in use was trained on, when the app trained it by itself."""
+        self.backend = app.options.train_backend
+        """The retrain dialog's backend: the one chosen there last (for this session)."""
+        self._note: tuple[str, float] | None = None
+        """How the last training ended without a swap, and until when to say so (app clock)."""
 
     def activity(self) -> str:
         """Training progress in a few words ("" when there is nothing to say)."""
         job = self.job
         if job is not None:
             event = job.last_event
-            what = self._background_label() if job.plan.background else "retrain"
+            what = self._label(job)
+            if job.cancelled:  # its last event may be the child's "error" as it stops
+                return f"{what}: {_stopped(job)}"
             if event.get("event") == "epoch":
                 return f"{what}: epoch {event.get('epoch')}/{event.get('epochs')}"
             return f"{what}: {event.get('event', 'starting')}"
+        if self._note is not None and self.app.clock() < self._note[1]:
+            return self._note[0]
         if self._wants_first_model():
             return self._first_model_progress()
         return ""
@@ -84,9 +95,14 @@ class TrainingControl:
 
     def maybe_train_in_background(self) -> None:
         """Called by the app's timer: start the first model once there is enough history,
-        and refresh the app's own model as the history grows."""
-        if self.job is not None or self._dialog() is not None:
-            return  # one job at a time: the open retrain dialog may start the user's
+        refresh the app's own model as the history grows, and drop a refresh once the user
+        has a threshold of their own."""
+        if self.job is not None:
+            if self._stale_refresh(self.job) and not self.job.cancelled:
+                self.job.cancel()  # ends with a "cancelled" TrainingEnded: see on_ended
+            return  # one job at a time
+        if self._dialog() is not None:
+            return  # the open retrain dialog may start the user's
         size = len(self.app.state.history)
         first = self._wants_first_model() and self._first_model_due()
         if first or self._wants_refresh(size):
@@ -100,7 +116,7 @@ class TrainingControl:
             return
         options = self.app.options
         file = str(options.source) if options.source else None
-        self.app.push_screen(RetrainScreen(len(self.app.state.history), file, options.train_backend))
+        self.app.push_screen(RetrainScreen(len(self.app.state.history), file, self.backend))
 
     def start(self, what: str, backend: str, background: bool) -> None:
         """Train on "memory" (the history) or "file" (the whole tailed file)."""
@@ -130,15 +146,19 @@ class TrainingControl:
         if job is None or message.run_id != job.id:
             return
         self.job = None
+        stopped = message.cancelled or (message.scorer is not None and self._stale_refresh(job))
+        if stopped:  # cancelled, or a refresh that finished as the user set a threshold
+            self._candidate = message
+            self.reject()  # removes its bundle, if it wrote one: nothing is swapped in
+            self._note = (f"{self._label(job)}: {_stopped(job)}", self.app.clock() + NOTE_SECONDS)
         if job.plan.background:
+            if stopped:
+                return
             if message.scorer is not None:
                 history = job.plan.history
                 self._candidate = message
                 self._candidate_trained_on = history.height if history is not None else 0
-                if self.auto_trained_on is not None and self._user_threshold():
-                    self.reject()  # the user set a threshold while it trained: keep theirs
-                else:
-                    self.accept()
+                self.accept()
             elif self.auto_trained_on is None:
                 self.first_model_failed = True
                 self.app.notify(message.error or "failed", title="First model not trained",
@@ -204,7 +224,14 @@ class TrainingControl:
         state = self.app.state
         return state.threshold != state.model.threshold
 
-    def _background_label(self) -> str:
+    def _stale_refresh(self, job: TrainingJob) -> bool:
+        """A refresh of the app's model that must not be swapped in: the user has a
+        threshold of their own (refreshes pause then)."""
+        return job.plan.background and self.auto_trained_on is not None and self._user_threshold()
+
+    def _label(self, job: TrainingJob) -> str:
+        if not job.plan.background:
+            return "retrain"
         return "first model" if self.auto_trained_on is None else "model refresh"
 
     def _dialog(self) -> RetrainScreen | None:
@@ -214,6 +241,12 @@ class TrainingControl:
             if isinstance(screen, RetrainScreen):
                 return screen
         return None
+
+
+def _stopped(job: TrainingJob) -> str:
+    """How a job that ends without a swap is described: the app drops its own, the user
+    cancels theirs."""
+    return "dropped" if job.plan.background else "cancelled"
 
 
 def _background_entries(meta: dict[str, Any] | None) -> int | None:

@@ -20,7 +20,7 @@ from logwatch.engine.errors import UserError
 from logwatch.tui.compare import compare
 from logwatch.tui.messages import TrainingEnded, TrainingEvent
 from logwatch.tui.model_loader import scorer_from_bundle
-from logwatch.tui.retrain import TrainingRun, candidate_dir, write_training_data
+from logwatch.tui.retrain import MEMORY_SOURCE, TrainingRun, candidate_dir, write_training_data
 from logwatch.tui.state import ModelInfo
 
 
@@ -61,7 +61,9 @@ class TrainingJob:
             shutil.rmtree(self.candidate, ignore_errors=True)
             data = write_training_data(plan.history, temp) if plan.history is not None else plan.file
             assert data is not None
-            self._run = TrainingRun(data, self.candidate, backend=plan.backend, epochs=plan.epochs)
+            # The history goes through a temporary file: model.json names the memory instead.
+            named = ("--source-name", MEMORY_SOURCE) if plan.history is not None else ()
+            self._run = TrainingRun(data, self.candidate, backend=plan.backend, epochs=plan.epochs, extra=named)
             if self._cancelled:
                 self._run.cancel()
             result = self._run.run(self._event)
@@ -77,6 +79,11 @@ class TrainingJob:
             self.post(TrainingEnded(self.id, None, str(error)))
         finally:
             shutil.rmtree(temp, ignore_errors=True)
+
+    @property
+    def cancelled(self) -> bool:
+        """Asked to stop (the child may still be winding down)."""
+        return self._cancelled
 
     def cancel(self) -> None:
         self._cancelled = True

@@ -8,6 +8,7 @@ threshold never needs a rescore.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import polars as pl
@@ -40,13 +41,23 @@ class Detector(Protocol):
 
 
 def fmt_number(expr: pl.Expr) -> pl.Expr:
-    """A number as short text: 3 significant digits ("97.1", "0.132"), whole when large."""
+    """A number as short text: 3 significant digits ("97.1", "0.132"), whole from 100 on
+    ("100", "1234"). The one way a value is written: reasons, and the TUI's value column
+    (through `format_numbers`)."""
+    sig = expr.round_sig_figs(3)
     return (
         pl.when(expr.abs() >= 1000)
         .then(expr.round(0).cast(pl.Int64, strict=False).cast(pl.String))
-        .otherwise(expr.round_sig_figs(3).cast(pl.String))
+        .when(sig.abs() >= 100)
+        .then(sig.cast(pl.Int64, strict=False).cast(pl.String))
+        .otherwise(sig.cast(pl.String))
         .fill_null("?")
     )
+
+
+def format_numbers(values: Sequence[float]) -> list[str]:
+    """`fmt_number` for plain numbers, all in one call."""
+    return pl.select(fmt_number(pl.lit(pl.Series(values, dtype=pl.Float64)))).to_series().to_list()
 
 
 def percent(expr: pl.Expr) -> pl.Expr:

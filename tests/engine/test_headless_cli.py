@@ -110,9 +110,9 @@ def test_autoencoder_run_with_threshold_override(generated, tiny_bundle, tmp_pat
     (["tui", "--export", "OUT.csv"], "--export needs a SOURCE"),
     (["tui", "SRC", "--export", "OUT.csv", "--detector", "autoencoder", "--model", "/nowhere"],
      "/nowhere: no model bundle there"),
-    (["tui", "SRC", "--export", "OUT.csv", "--threshold", "nan"], "--threshold must be a finite number"),
-    (["tui", "SRC", "--export", "OUT.csv", "--threshold", "-1"], "--threshold must be a positive number"),
-    (["tui", "SRC", "--export", "OUT.csv", "--threshold", "0"], "--threshold must be a positive number"),
+    (["tui", "SRC", "--export", "OUT.csv", "--threshold", "nan"], "the threshold must be a positive number"),
+    (["tui", "SRC", "--export", "OUT.csv", "--threshold", "-1"], "the threshold must be a positive number"),
+    (["tui", "SRC", "--export", "OUT.csv", "--threshold", "0"], "the threshold must be a positive number"),
     (["tui", "SRC", "--export", "OUT.csv", "--config", "/no/config.json"], "config"),
 ])
 def test_bad_arguments_exit_2_with_one_line(generated, tmp_path, no_models, args, message):

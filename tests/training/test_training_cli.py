@@ -121,6 +121,15 @@ def test_a_missing_file_is_one_line_exit_2_and_an_error_event(tmp_path):
     assert "nope.jsonl" in events[-1]["message"]
 
 
+def test_a_failed_logwatch_train_says_its_error_once(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "logwatch.tui", "train", str(tmp_path / "nope.jsonl"),
+                             "--out", str(tmp_path / "m"), *FAST], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 2
+    said = (result.stdout + result.stderr).count("nope.jsonl: No such file")
+    assert said == 1, result.stdout + result.stderr
+    assert result.stderr.strip().startswith("logwatch: cannot read ")
+
+
 def test_too_little_data_says_so(tmp_path):
     log = write_log(tmp_path / "tiny.jsonl", steps=20, seed=1)
     result = run_training(str(log), "--out", str(tmp_path / "m"), *FAST)

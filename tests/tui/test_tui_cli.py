@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tui_support import make_app, wait_until, write_log
 
 from logwatch.engine.errors import UserError
 from logwatch.tui.live_source import open_source
@@ -23,8 +24,8 @@ def test_without_a_terminal_it_says_so_and_exits_2(tmp_path):
 
 
 def test_bad_options_are_refused_before_the_ui_starts():
-    with pytest.raises(UserError, match="--threshold: expected a positive number"):
-        MonitorOptions.from_args(argparse.Namespace(threshold=-1.0))
+    with pytest.raises(UserError, match="the threshold must be a positive number"):
+        MonitorOptions.from_args(argparse.Namespace(threshold="-1"))
     with pytest.raises(UserError, match="cannot read standard input"):
         open_source(MonitorOptions(source=Path("-")), print)
 
@@ -37,3 +38,65 @@ def test_demo_defaults_and_file_defaults():
     assert (tail.from_start, tail.backfill) == (True, "15m")
     source = open_source(MonitorOptions(), print)
     assert source.name == f"generator {DEMO_SPEED:g}x"
+
+
+def _logwatch(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "logwatch.tui", *args], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("given", [["--backfill", "abc"], ["--backfill", "500"], ["--from-start"], ["--poll"]])
+def test_follow_only_options_are_refused_when_nothing_is_followed(tmp_path, given):
+    log = write_log(tmp_path / "log.jsonl", 50)
+    out = tmp_path / "out.csv"
+    option = given[0]
+    headless = _logwatch("tui", str(log), "--export", str(out), *given)
+    assert (headless.returncode, headless.stderr) == (
+        2, f"logwatch: {option} applies only when following SOURCE; add --follow to follow it\n")
+    assert not out.exists()
+    demo = _logwatch("tui", *given)
+    assert (demo.returncode, demo.stderr) == (
+        2, f"logwatch: {option} applies only when following SOURCE; the built-in generator is not a file\n")
+
+
+def test_a_bad_backfill_is_refused_before_anything_else(tmp_path):
+    log = write_log(tmp_path / "log.jsonl", 50)
+    for args in (["tui", str(log)], ["tui", str(log), "--export", str(tmp_path / "o.csv"), "--follow"]):
+        done = _logwatch(*args, "--backfill", "abc")
+        assert done.returncode == 2
+        assert done.stderr.startswith("logwatch: --backfill: expected a number of entries")
+        assert len(done.stderr.splitlines()) == 1
+
+
+def test_an_unknown_option_shows_the_usage_of_its_command():
+    done = _logwatch("tui", "--bogus")
+    assert done.returncode == 2
+    assert done.stderr.startswith("usage: logwatch tui ")
+    assert done.stderr.splitlines()[-1] == "logwatch tui: error: unrecognized arguments: --bogus"
+
+
+BAD_THRESHOLDS = ("abc", "-1", "0", "nan")
+
+
+@pytest.mark.parametrize("typed", BAD_THRESHOLDS)
+async def test_a_bad_threshold_gets_the_same_words_everywhere(tmp_path, typed):
+    from textual.widgets import Input, Label
+
+    from logwatch.tui.screens.threshold_input import ThresholdInput
+
+    words = f"the threshold must be a positive number such as 4.5, got {typed!r}"
+    log = write_log(tmp_path / "log.jsonl", 50)
+    for args in (["tui", str(log), "--export", str(tmp_path / "o.csv")], ["tui", str(log)]):
+        done = _logwatch(*args, f"--threshold={typed}")
+        assert (done.returncode, done.stderr) == (2, f"logwatch: {words}\n")
+    app = make_app(tmp_path, steps=50)
+    with pytest.raises(UserError, match=f"^{words}$"):
+        app.state.set_threshold(float(typed) if typed != "abc" else typed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, ThresholdInput))
+        app.screen.query_one(Input).value = typed
+        await pilot.press("enter")
+        hint = app.screen.query_one("#hint", Label)
+        assert isinstance(app.screen, ThresholdInput) and str(hint.render()) == words
+        app.stop_background()

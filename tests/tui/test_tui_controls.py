@@ -314,3 +314,39 @@ async def test_a_chosen_zscore_detector_is_not_called_a_missing_model(tmp_path, 
             await settle(pilot, app)
             first = screen_text(app).splitlines()[0]
             assert words in first and "no model" not in first, first
+
+
+async def test_g_and_G_go_to_the_top_and_bottom_of_the_model_screen(tmp_path, tiny_bundle):
+    import shutil
+
+    shutil.copytree(tiny_bundle, tmp_path / "models" / "current")
+    app = make_app(tmp_path, steps=300)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("m")
+        assert isinstance(app.screen, ModelScreen)
+        body = app.screen.query_one("#model-body")
+        await wait_until(pilot, lambda: body.max_scroll_y > 0)
+        await pilot.press("G")
+        await wait_until(pilot, lambda: body.scroll_y == body.max_scroll_y, timeout=5)
+        assert "trained on" in screen_text(app)  # the metadata, at the end
+        await pilot.press("g")
+        await wait_until(pilot, lambda: body.scroll_y == 0, timeout=5)
+        app.stop_background()
+
+
+async def test_the_retrain_dialog_remembers_the_backend_chosen_last(tmp_path):
+    from logwatch.tui.screens.retrain import RetrainScreen
+
+    app = make_app(tmp_path, steps=300)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("r")
+        assert isinstance(app.screen, RetrainScreen) and "backend: sklearn" in screen_text(app)
+        await pilot.press("b", "escape")
+        assert app.screen is app.main
+        await pilot.press("r")
+        assert isinstance(app.screen, RetrainScreen) and app.screen.backend == "keras"
+        assert "backend: keras" in screen_text(app)
+        await pilot.press("escape")
+        app.stop_background()

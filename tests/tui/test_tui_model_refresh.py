@@ -10,6 +10,7 @@ import pytest
 from tui_support import make_app, wait_until
 
 from logwatch.engine.bundle import load_bundle
+from logwatch.tui.retrain import candidate_dir
 from logwatch.tui.screens.retrain import RetrainScreen
 from logwatch.tui.training_control import BACKGROUND_KEY, REFRESH_GROWTH
 
@@ -87,11 +88,29 @@ async def test_a_threshold_of_the_users_own_stops_the_refreshes(tmp_path):
         await wait_until(pilot, lambda: app.training.auto_trained_on is not None, timeout=120)
         trained_on = app.training.auto_trained_on
         created = load_bundle(app.model_dir).meta["created"]
+        refresh = None
+
+        def refreshing() -> bool:
+            nonlocal refresh
+            refresh = app.training.job
+            return refresh is not None
+
+        await wait_until(pilot, refreshing, timeout=120)
         await pilot.press("plus")
         mine = app.state.threshold
         assert mine != app.state.model.threshold
-        # A refresh may already have started: it finishes, but is not swapped in.
-        await wait_until(pilot, lambda: app.training.job is None, timeout=120)
+        await wait_until(pilot, lambda: refresh.cancelled, timeout=5)  # at the next tick
+        said: set[str] = set()
+
+        def dropped() -> bool:
+            said.add(app.activity())
+            return app.training.job is None
+
+        # The running refresh is dropped, not finished, and the line above the keys says so.
+        await wait_until(pilot, dropped, timeout=120)
+        assert said == {"model refresh: dropped"}, said
+        assert app.activity() == "model refresh: dropped"
+        assert not candidate_dir(app.model_dir).exists()
         # Let the history grow well past the point where a refresh would start.
         await wait_until(pilot, lambda: len(app.state.history) >= 2 * REFRESH_GROWTH * trained_on, timeout=120)
         for _ in range(10):

@@ -45,6 +45,11 @@ async def test_retrain_on_memory_compares_and_swaps_the_model(tmp_path):
         assert app.state.threshold == app.state.model.threshold == load_bundle(app.model_dir).threshold
         assert not candidate_dir(app.model_dir).exists()
         assert "sklearn" in screen_text(app).splitlines()[0]
+        # Trained from memory (through a temporary file): model.json and the model screen say so.
+        assert load_bundle(app.model_dir).meta["training_data"]["source"] == "the monitor's memory"
+        await pilot.press("m")
+        await pilot.press("G")
+        await wait_until(pilot, lambda: "27,000 entries from the monitor's memory" in screen_text(app), timeout=10)
 
 
 async def test_failed_training_keeps_the_old_model(tmp_path, tiny_bundle):
@@ -79,9 +84,17 @@ async def test_escape_cancels_training_and_keeps_the_old_model(tmp_path, tiny_bu
         screen = app.screen
         await wait_until(pilot, lambda: app.training.job is not None and app.training.job.last_event.get("event") in ("start", "data"))
         await pilot.press("escape")
-        await wait_until(pilot, lambda: screen.phase in ("result", "failed"), timeout=60)
+        said: set[str] = set()  # the line above the keys, while the child stops and after
+
+        def ended() -> bool:
+            said.add(app.activity())
+            return screen.phase in ("result", "failed")
+
+        await wait_until(pilot, ended, timeout=60)
         await wait_until(pilot, lambda: "Escape closes" in screen_text(app), timeout=10)
         assert screen.phase == "failed" and "Training cancelled" in screen_text(app)
+        assert said == {"retrain: cancelled"}, said
+        assert screen_text(app).splitlines()[-2].strip() == "retrain: cancelled"
         await pilot.press("escape")
         assert app.state.model == old
     assert (model_dir / "model.json").read_bytes() == before

@@ -39,7 +39,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="model bundle folder (default: the per-user models/current)")
     parser.add_argument("--detector", choices=("zscore", "autoencoder"),
                         help="default: the autoencoder when a model exists, else z-score")
-    parser.add_argument("--threshold", type=float, metavar="X",
+    parser.add_argument("--threshold", metavar="X",  # checked by engine.score.parse_threshold
                         help="score above which an entry is an anomaly (overrides the model's)")
     parser.add_argument("--eval", action="store_true",
                         help="print confusion matrix, precision, recall, F1 and recall per "
@@ -99,6 +99,7 @@ def _headless(args: argparse.Namespace) -> int:
     from logwatch.engine.notify import NOTIFY_EVERY, Notifier, notify_options, notify_scored
     from logwatch.engine.parse import read_batches
     from logwatch.engine.score import Scorer, make_detector
+    from logwatch.tui.options import check_follow_only
 
     command, every = notify_options(args.notify, args.notify_every, NOTIFY_EVERY)
     if args.source is None:
@@ -107,6 +108,7 @@ def _headless(args: argparse.Namespace) -> int:
         from logwatch.engine.config import load_config
 
         load_config(args.config)  # a bad config is reported before any work
+    check_follow_only(args, args.follow, "add --follow to follow it")
     check_target(args.export)
     scorer = Scorer(make_detector(args.detector or "auto", args.model), args.threshold,
                     trace_back=not args.no_trace_back)

@@ -164,7 +164,7 @@ class MainScreen(Screen):
         # The most recently flagged incident's log day: incidents of other days (a replay,
         # a long run) show their date instead of a time that would read as today's.
         today = incidents[0].last // DAY_US if incidents else None
-        table.show([table.incident_row(i, state.factor, today) for i in incidents])
+        table.show(table.incident_rows(incidents, state.factor, today))
 
     # actions that stay on this screen ------------------------------------------------------
 

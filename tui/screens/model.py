@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
@@ -14,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from logwatch.tui.literal import literal
+from logwatch.tui.retrain import HISTORY_PREFIX, MEMORY_SOURCE
 from logwatch.tui.model_loader import age_words
 from logwatch.tui.state import ModelInfo
 from logwatch.tui.widgets.chart_view import ChartView
@@ -26,6 +28,8 @@ class ModelScreen(Screen):
         Binding("escape,m", "app.pop_screen", "Close"),
         Binding("j", "scroll('down')", "Down", show=False),
         Binding("k", "scroll('up')", "Up", show=False),
+        Binding("g", "scroll('top')", "Top", show=False),
+        Binding("G", "scroll('bottom')", "Bottom", show=False),
     ]
 
     COMPONENT_CLASSES = {"model-screen--loss", "model-screen--val", "model-screen--bar", "model-screen--threshold"}
@@ -66,8 +70,10 @@ class ModelScreen(Screen):
         yield Footer()
 
     def action_scroll(self, where: str) -> None:
+        """One line "down" or "up", or to the "top" or "bottom"."""
         body = self.query_one("#model-body", VerticalScroll)
-        body.scroll_down() if where == "down" else body.scroll_up()
+        moves = {"down": body.scroll_down, "up": body.scroll_up, "top": body.scroll_home, "bottom": body.scroll_end}
+        moves[where](animate=False)
 
     def _title(self) -> Text:
         model = self.model
@@ -114,7 +120,7 @@ class ModelScreen(Screen):
             rows.append(("budget", f"{per_day:.3g} false alarms a day per server (steps flagged in normal data)"))
         data = meta.get("training_data") if isinstance(meta.get("training_data"), dict) else {}
         if data:
-            rows.append(("trained on", f"{data.get('entries', '?')} entries from {data.get('source', '?')}"))
+            rows.append(("trained on", _trained_on(data)))
             rows.append(("fingerprint", str(data.get("fingerprint", ""))[:23]))
         metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
         for key, value in metrics.items():
@@ -128,3 +134,13 @@ class ModelScreen(Screen):
         for key, value in rows:
             table.add_row(literal(key), literal(value))
         return table
+
+
+def _trained_on(data: dict) -> str:
+    """"20,000 entries from the monitor's memory" (older bundles name the temporary file
+    the memory was written to: that file is gone)."""
+    entries, source = data.get("entries"), str(data.get("source", "?"))
+    if Path(source).name.startswith(HISTORY_PREFIX):
+        source = MEMORY_SOURCE
+    count = f"{entries:,}" if isinstance(entries, int) else "?"
+    return f"{count} entries from {source}"

@@ -71,6 +71,7 @@ class RetrainScreen(ModalScreen[None]):
 
     def action_backend(self) -> None:
         self.backend = "keras" if self.backend == "sklearn" else "sklearn"
+        self.app.training.backend = self.backend  # type: ignore[attr-defined]  # the next dialog's too
         self.query_one("#body", Static).update(self._choices())
 
     def action_train(self, what: str) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from logwatch.engine.errors import UserError
+from logwatch.engine.score import parse_threshold
 from logwatch.tui.widgets.spark_text import number
 
 
@@ -31,10 +31,8 @@ class ThresholdInput(ModalScreen[float | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
-            value = float(event.value)
-        except ValueError:
-            value = math.nan
-        if not (math.isfinite(value) and value > 0):
-            self.query_one("#hint", Label).update(f"not a positive number: {event.value!r}")
+            value = parse_threshold(event.value)
+        except UserError as error:  # the same check and words as `--threshold`
+            self.query_one("#hint", Label).update(str(error))
             return
         self.dismiss(value)

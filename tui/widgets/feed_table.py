@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from logwatch.engine.detect.base import format_numbers
 from logwatch.tui.feed import Incident
 from logwatch.tui.literal import literal
 from logwatch.tui.widgets.spark_text import WidthChanged, number, times
@@ -83,7 +84,7 @@ class FeedTable(DataTable):
             self.post_message(WidthChanged())  # the screen draws the rows again for this layout
 
     def show(self, rows: list[tuple]) -> None:
-        """Replace the rows with `rows` (from `incident_row`), keeping the cursor sensible."""
+        """Replace the rows with `rows` (from `incident_rows`), keeping the cursor sensible."""
         if rows == self._shown:
             return
         dated = any(len(row[1].plain) > 8 for row in rows)
@@ -102,20 +103,26 @@ class FeedTable(DataTable):
         else:
             self.move_cursor(row=0, animate=False)
 
-    def incident_row(self, incident: Incident, factor: float, today: int | None = None) -> tuple:
+    def incident_rows(self, incidents: list[Incident], factor: float, today: int | None = None) -> list[tuple]:
+        """Rows for `show`; the values are written as the reasons write them (one call)."""
+        values = format_numbers([incident.value for incident in incidents])
+        return [self.incident_row(i, value, factor, today) for i, value in zip(incidents, values)]
+
+    def incident_row(self, incident: Incident, value: str, factor: float, today: int | None = None) -> tuple:
         """Cells for one incident in the current layout: log text literally, numbers
-        right-aligned; its time, or its date when not on the log day `today`."""
+        right-aligned (`value` already written); its time, or its date when not on the log
+        day `today`."""
         ratio = incident.relative / factor if factor > 0 else float("nan")
         cells = {
             "time": Text(clock(incident.last, today)),
             "server": literal(incident.server),
             "component": literal(incident.component),
-            "value": Text(number(incident.value), justify="right"),
+            "value": Text(value, justify="right"),
             "score": Text(number(incident.score), justify="right"),
             "ratio": Text(times(ratio), justify="right"),
             "count": Text(f"{incident.count}", justify="right"),
         }
-        reason = literal(incident.reason or f"{incident.component} {number(incident.value)}")
+        reason = literal(incident.reason or f"{incident.component} {value}")
         row = [cells[key] for key, _, _ in self._columns] + [reason]
         if incident.acknowledged:  # seen: kept, but it no longer asks for attention
             for cell in row:

@@ -15,7 +15,33 @@ from logwatch.tui.literal import literal
 from logwatch.tui.widgets.spark_text import number
 
 MIN_SOURCE_WIDTH = 10
-"""The source (a file path) is cut from the left to fit, but keeps at least this much."""
+"""The source (a file path) is shortened to fit, but keeps at least this much."""
+
+
+def fit_source(source: str, room: int) -> str:
+    """`source` in at most `room` cells: "tail /var/log/app/server_logs.txt" loses folders
+    from the left ("tail …/app/server_logs.txt", "…/app/server_logs.txt", then
+    "…/server_logs.txt"); the file name is cut only when it does not fit alone."""
+    if len(source) <= room:
+        return source
+    verb, _, path = source.partition(" ")
+    if "/" not in path:
+        verb, path = "", source
+    else:
+        verb += " "
+    folders = path.split("/")
+    for keep in range(len(folders) - 1, 0, -1):
+        for lead in (verb, ""):
+            shortened = lead + "…/" + "/".join(folders[-keep:])
+            if len(shortened) <= room:
+                return shortened
+    return "…" + source[-room + 1:]
+
+
+def _least_width(source: str) -> int:
+    """Cells the source needs to keep its file name whole ("…/server_logs.txt")."""
+    name = source.rpartition("/")[2]
+    return max(MIN_SOURCE_WIDTH, min(len(source), len(name) + 2 if "/" in source else 0))
 
 
 def _share(share: float) -> str:
@@ -80,12 +106,11 @@ class StatusLine(Widget):
         separator = Text(" │ ", style=muted)
         # the source gets what the other parts leave; its end (the file name) matters most
         room = self.size.width - sum(p.cell_len for p in parts) - separator.cell_len * len(parts)
-        if room < MIN_SOURCE_WIDTH and not status.bad_lines:  # "bad 0" says least: it goes first
+        if room < _least_width(status.source) and not status.bad_lines:  # "bad 0" says least: it goes first
             parts.remove(bad)
             room = self.size.width - sum(p.cell_len for p in parts) - separator.cell_len * len(parts)
         room = max(room, MIN_SOURCE_WIDTH)
-        source = status.source if len(status.source) <= room else "…" + status.source[-room + 1:]
-        parts.insert(1 if status.paused else 0, literal(source))
+        parts.insert(1 if status.paused else 0, literal(fit_source(status.source, room)))
         line = separator.join(parts)
         line.no_wrap = True
         line.overflow = "ellipsis"
