@@ -179,14 +179,21 @@ class MonitorState:
     def propose_recalibration(self) -> Recalibration:
         """A threshold from the newest entries' scores for the model's false-alarm budget,
         calibrated like training's (per time step, robust to a few bad steps), on the steps
-        the current threshold does not flag. Raises UserError when too few are scored."""
+        the current threshold does not flag (nor the model's own, when the current one is
+        lower). Never above that cut: the fit extrapolates a tail, and recent data with
+        faults in it has a heavy one, so an uncapped proposal could hide the very steps it
+        left out as flagged. Raises UserError when too few are scored."""
         from logwatch.engine.threshold import calibrate_threshold, step_peaks
 
         history = self.history
         at = history.order(RECALIBRATE_ENTRIES)
         peaks = step_peaks(history.server[at], history.timestamp[at], history.relative[at])
-        out = peaks > max(self.factor, 1.0)
+        cut = max(self.factor, 1.0)
+        out = peaks > cut
         value, how = calibrate_threshold(peaks[~out], self.model.target_far)
+        if value > cut:  # beyond every step it kept: it would hide what it just left out
+            how.update(capped_at=float(cut), uncapped=float(value))
+            value = cut
         normal_flagged = None
         if len(history.kinds):
             relative = history.relative[at]

@@ -133,3 +133,22 @@ def test_the_entry_rate_falls_to_zero_when_the_input_goes_quiet():
     assert state.entries_per_second() == 10.0
     now[0] = 30.0  # nothing for twenty seconds
     assert state.entries_per_second() == 0.0
+
+
+def test_a_recalibration_never_proposes_more_than_what_it_left_out():
+    import numpy as np
+
+    # Three servers' recent scores with a heavy (Pareto) tail: the tail fit extrapolates far,
+    # beyond the model's threshold, where everything flagged was left out.
+    rng = np.random.default_rng(4)
+    model = ModelInfo(name="current", backend="sklearn", threshold=2.0,
+                      meta={"threshold": {"target_false_alarm_rate": 0.0002}})
+    state = MonitorState(model, clock=lambda: 0.0)
+    for server in ("a", "b", "c"):
+        scores = (rng.pareto(1.2, 6000) * 0.2).tolist()
+        state.add(scored([0.0] * 6000, scores, server=server, threshold=2.0))
+    proposal = state.propose_recalibration()
+    assert proposal.how["uncapped"] > 1.0  # the tail fit alone: above the model's threshold (relative units)
+    assert proposal.value == 2.0 == proposal.how["capped_at"] * model.threshold
+    state.set_threshold(1.0)  # a threshold set too low: the cut is the model's own
+    assert state.propose_recalibration().value <= 2.0

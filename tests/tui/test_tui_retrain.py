@@ -94,7 +94,7 @@ async def test_escape_cancels_training_and_keeps_the_old_model(tmp_path, tiny_bu
         await wait_until(pilot, lambda: "Escape closes" in screen_text(app), timeout=10)
         assert screen.phase == "failed" and "Training cancelled" in screen_text(app)
         assert said == {"retrain: cancelled"}, said
-        assert screen_text(app).splitlines()[-2].strip() == "retrain: cancelled"
+        await wait_until(pilot, lambda: screen_text(app).splitlines()[-2].strip() == "retrain: cancelled", timeout=5)
         await pilot.press("escape")
         assert app.state.model == old
     assert (model_dir / "model.json").read_bytes() == before
