@@ -21,6 +21,7 @@ from logwatch.engine.errors import UserError
 from logwatch.engine.evaluate import Evaluation
 from logwatch.engine.parse import read_batches
 from logwatch.engine.score import Scorer, parse_threshold
+from logwatch.engine.text import visible
 from logwatch.training import charts
 
 
@@ -102,12 +103,12 @@ def format_side_by_side(result: EvalResult) -> str:
         ar, zr = a.type_recall(), z.type_recall()
         for kind in kinds:
             n = (a.per_type.get(kind) or z.per_type.get(kind) or [0, 0])[1]
-            rows.append((f"  {kind} ({n:,})", f"{ar.get(kind, 0):.3f}", f"{zr.get(kind, 0):.3f}"))
+            rows.append((f"  {visible(kind)} ({n:,})", f"{ar.get(kind, 0):.3f}", f"{zr.get(kind, 0):.3f}"))
         ae, ze = a.episodes.per_kind(), z.episodes.per_kind()
         rows.append(("episodes caught (median delay)", "", ""))
         for kind in sorted(set(ae) | set(ze)):
             total = (ae.get(kind) or ze[kind]).total
-            rows.append((f"  {kind} ({total:,})", format_caught(ae.get(kind)), format_caught(ze.get(kind))))
+            rows.append((f"  {visible(kind)} ({total:,})", format_caught(ae.get(kind)), format_caught(ze.get(kind))))
     width = max(len(r[0]) for r in rows) + 2
     head = f"{'':<{width}}{'autoencoder':>13}{'z-score':>13}"
     lines = [

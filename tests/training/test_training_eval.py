@@ -89,3 +89,14 @@ def test_logwatch_eval_refuses_unlabeled_logs_and_missing_models(tmp_path, logwa
     assert result.returncode == 2 and "labels" in result.stderr.decode()
     result = logwatch("eval", str(plain), "--model", str(tmp_path / "none"))
     assert result.returncode == 2 and "Traceback" not in result.stderr.decode()
+
+
+def test_logwatch_eval_spells_out_control_and_bidi_characters_of_anomaly_types(model, contextual_log, tmp_path, logwatch):
+    hostile = tmp_path / "hostile.jsonl"
+    text = contextual_log.read_text().replace('"anomaly_type": "spike"', '"anomaly_type": "sp\\u202eike\\u001b[31m"')
+    assert "\\u202e" in text
+    hostile.write_text(text)
+    result = logwatch("eval", str(hostile), "--model", str(model), "--charts", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert "sp\\u202eike\\x1b[31m" in out and "\u202e" not in out and "\x1b" not in out
