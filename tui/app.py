@@ -23,8 +23,8 @@ from logwatch.engine.errors import UserError
 from logwatch.engine.monitor.feed_query import FeedQuery
 from logwatch.engine.monitor.mutes import Mutes, state_file
 from logwatch.engine.monitor.raw_lines import RawLines, lines_in_file
-from logwatch.tui.feed import Incident
-from logwatch.tui.history_lines import lines_in_memory
+from logwatch.engine.monitor.feed import Incident
+from logwatch.engine.monitor.history_lines import lines_in_memory
 from logwatch.engine.notify import STOP_WAIT, Notifier
 from logwatch.tui.ingest import Ingest
 from logwatch.tui.keys import KEYS
@@ -33,8 +33,8 @@ from logwatch.tui.messages import IngestEnded, NotifyProblem, Scored, SourceNoti
 from logwatch.tui.model_loader import age_words, load_scorer, model_folder
 from logwatch.tui.options import MonitorOptions
 from logwatch.tui.screens.main import MainScreen
-from logwatch.tui.state import FLAGGED_WINDOW_SECONDS, THRESHOLD_STEP, ModelInfo, MonitorState
-from logwatch.tui.training_control import TrainingControl
+from logwatch.engine.monitor.state import FLAGGED_WINDOW_SECONDS, THRESHOLD_STEP, ModelInfo, MonitorState
+from logwatch.tui.retrain.control import TrainingControl
 from logwatch.tui.widgets.spark_text import number
 from logwatch.tui.widgets.status_line import Status
 

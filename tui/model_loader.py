@@ -12,7 +12,7 @@ from pathlib import Path
 
 from logwatch.engine.bundle import bundle_exists, default_model_dir, load_bundle
 from logwatch.engine.score import Scorer, make_detector
-from logwatch.tui.state import ModelInfo
+from logwatch.engine.monitor.state import ModelInfo
 
 ZSCORE_NAME = "z-score (no model)"
 ZSCORE_CHOSEN = "z-score"

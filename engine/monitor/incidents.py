@@ -4,7 +4,7 @@ Flagged entries of one server and component at most MERGE_SECONDS apart in log t
 incident. A batch's flagged entries are cut into runs with numpy (`runs`); a run joins the
 incident its server and component already has open when it starts at most MERGE_SECONDS
 after that incident's last entry and not before it (`continues`), and opens a new one
-otherwise. The monitor's feed (`logwatch.tui.feed`) and headless notifications
+otherwise. The monitor's feed (`logwatch.engine.monitor.feed`) and headless notifications
 (`IncidentOpener`) both follow this rule, so a notification is sent for exactly the rows
 the feed shows.
 """

@@ -336,7 +336,7 @@ async def test_g_and_G_go_to_the_top_and_bottom_of_the_model_screen(tmp_path, ti
 
 
 async def test_the_retrain_dialog_remembers_the_backend_chosen_last(tmp_path):
-    from logwatch.tui.screens.retrain import RetrainScreen
+    from logwatch.tui.retrain.screen import RetrainScreen
 
     app = make_app(tmp_path, steps=300)
     async with app.run_test(size=(80, 24)) as pilot:

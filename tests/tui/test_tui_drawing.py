@@ -6,9 +6,9 @@ import numpy as np
 import polars as pl
 from datetime import datetime, timedelta, timezone
 
-from logwatch.tui.history import History
+from logwatch.engine.monitor.history import History
 from logwatch.tui.literal import literal, visible
-from logwatch.tui.series import StableScale, aligned_end, bucket, newest_timeline, step_seconds
+from logwatch.engine.monitor.series import StableScale, aligned_end, bucket, newest_timeline, step_seconds
 from logwatch.tui.widgets.charts import histogram_chart, line_chart
 from logwatch.tui.widgets.feed_table import DAY_US, clock
 from logwatch.tui.widgets.spark_text import MARK, bar_row, label, levels, mark_row, times

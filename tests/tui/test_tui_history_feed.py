@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
-from logwatch.tui.feed import Feed
-from logwatch.tui.history import History, Names
-from logwatch.tui.state import ModelInfo, MonitorState
+from logwatch.engine.monitor.feed import Feed
+from logwatch.engine.monitor.history import History, Names
+from logwatch.engine.monitor.state import ModelInfo, MonitorState
 
 
 def scored(values: list[float], scores: list[float], *, server: str = "s1", component: str = "CPU",

@@ -10,9 +10,9 @@ import pytest
 from tui_support import make_app, wait_until
 
 from logwatch.engine.bundle import load_bundle
-from logwatch.tui.retrain import candidate_dir
-from logwatch.tui.screens.retrain import RetrainScreen
-from logwatch.tui.training_control import BACKGROUND_KEY, REFRESH_GROWTH
+from logwatch.tui.retrain.process import candidate_dir
+from logwatch.tui.retrain.screen import RetrainScreen
+from logwatch.tui.retrain.control import BACKGROUND_KEY, REFRESH_GROWTH
 
 pytestmark = pytest.mark.slow
 

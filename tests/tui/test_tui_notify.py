@@ -10,8 +10,8 @@ import polars as pl
 from tui_support import make_app, settle, wait_until
 
 from logwatch.engine.monitor import IncidentOpener
-from logwatch.tui.feed import Feed
-from logwatch.tui.history import History
+from logwatch.engine.monitor.feed import Feed
+from logwatch.engine.monitor.history import History
 
 
 def flagged_frame() -> pl.DataFrame:

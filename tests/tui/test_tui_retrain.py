@@ -10,8 +10,8 @@ import pytest
 from tui_support import make_app, screen_text, settle, wait_until
 
 from logwatch.engine.bundle import bundle_exists, load_bundle
-from logwatch.tui.retrain import candidate_dir
-from logwatch.tui.screens.retrain import RetrainScreen
+from logwatch.tui.retrain.process import candidate_dir
+from logwatch.tui.retrain.screen import RetrainScreen
 
 pytestmark = pytest.mark.slow
 

@@ -22,8 +22,8 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from logwatch.engine.monitor.raw_lines import RawLines
-from logwatch.tui.feed import Incident
-from logwatch.tui.history import History
+from logwatch.engine.monitor.feed import Incident
+from logwatch.engine.monitor.history import History
 from logwatch.tui.literal import literal
 from logwatch.tui.widgets.spark_text import MARK, number, times
 

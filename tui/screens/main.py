@@ -16,10 +16,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from logwatch.engine.monitor.feed_query import FeedQuery, QueryError, parse_query
+from logwatch.tui.host import host
 from logwatch.tui.keys import bindings
 from logwatch.tui.literal import literal
-from logwatch.tui.series import StableScale, aligned_end, bucket, newest_timeline, nice_ceiling, step_seconds
-from logwatch.tui.state import MonitorState
+from logwatch.engine.monitor.series import StableScale, aligned_end, bucket, newest_timeline, nice_ceiling, step_seconds
+from logwatch.engine.monitor.state import MonitorState
 from logwatch.tui.widgets.feed_table import DAY_US, FeedTable
 from logwatch.tui.widgets.metric_spark import MetricSpark
 from logwatch.tui.widgets.score_spark import ScoreSpark
@@ -71,7 +72,7 @@ class MainScreen(Screen):
 
     @property
     def state(self) -> MonitorState:
-        return self.app.state  # type: ignore[attr-defined]
+        return host(self).state
 
     # drawing -------------------------------------------------------------------------
 
@@ -82,8 +83,8 @@ class MainScreen(Screen):
             status_line = self.query_one(StatusLine)
         except NoMatches:  # not composed yet, or being torn down at exit
             return
-        status_line.status = self.app.status()  # type: ignore[attr-defined]
-        self._show_activity(self.query_error or self.app.activity())  # type: ignore[attr-defined]
+        status_line.status = host(self).status()
+        self._show_activity(self.query_error or host(self).activity())
         if (state.paused and not force) or (state.version == self._painted and not force):
             return
         self._painted = state.version
@@ -231,7 +232,7 @@ class MainScreen(Screen):
     def action_details(self) -> None:
         incident_id = self.query_one(FeedTable).selected_id()
         if incident_id is not None:
-            self.app.show_details(incident_id)  # type: ignore[attr-defined]
+            host(self).show_details(incident_id)
 
     def action_next_match(self, step: int = 1) -> None:
         """n / N: the next / previous incident the filter keeps (wrapping), as in lnav."""
@@ -257,16 +258,16 @@ class MainScreen(Screen):
         incident_id = self.query_one(FeedTable).selected_id()
         incident = None if incident_id is None else self.state.feed.get(incident_id)
         if incident is not None:
-            self.app.ask_mute(incident.server, incident.component)  # type: ignore[attr-defined]
+            host(self).ask_mute(incident.server, incident.component)
 
     def action_mutes(self) -> None:
-        self.app.show_mutes()  # type: ignore[attr-defined]
+        host(self).show_mutes()
 
     def action_info(self) -> None:
-        self.app.show_info()  # type: ignore[attr-defined]
+        host(self).show_info()
 
     def action_export_feed(self) -> None:
-        self.app.ask_export_feed(self.feed_query)  # type: ignore[attr-defined]
+        host(self).ask_export_feed(self.feed_query)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -282,28 +283,28 @@ class MainScreen(Screen):
     # app-wide actions, bound here so that the app's dialogs do not see them ---------------
 
     def action_help(self) -> None:
-        self.app.action_help()  # type: ignore[attr-defined]
+        host(self).action_help()
 
     def action_threshold_up(self) -> None:
-        self.app.change_threshold(up=True)  # type: ignore[attr-defined]
+        host(self).change_threshold(up=True)
 
     def action_threshold_down(self) -> None:
-        self.app.change_threshold(up=False)  # type: ignore[attr-defined]
+        host(self).change_threshold(up=False)
 
     def action_set_threshold(self) -> None:
-        self.app.ask_threshold()  # type: ignore[attr-defined]
+        host(self).ask_threshold()
 
     def action_reset_threshold(self) -> None:
-        self.app.reset_threshold()  # type: ignore[attr-defined]
+        host(self).reset_threshold()
 
     def action_recalibrate(self) -> None:
-        self.app.recalibrate()  # type: ignore[attr-defined]
+        host(self).recalibrate()
 
     def action_retrain(self) -> None:
-        self.app.ask_retrain()  # type: ignore[attr-defined]
+        host(self).ask_retrain()
 
     def action_model(self) -> None:
-        self.app.show_model()  # type: ignore[attr-defined]
+        host(self).show_model()
 
     def action_pause(self) -> None:
-        self.app.toggle_pause()  # type: ignore[attr-defined]
+        host(self).toggle_pause()

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from logwatch.tui.state import Recalibration
+from logwatch.engine.monitor.state import Recalibration
 from logwatch.tui.widgets.spark_text import number
 
 

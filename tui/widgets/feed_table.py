@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from logwatch.engine.detect.base import format_numbers
-from logwatch.tui.feed import Incident
+from logwatch.engine.monitor.feed import Incident
 from logwatch.tui.literal import literal
 from logwatch.tui.widgets.spark_text import WidthChanged, number, times
 

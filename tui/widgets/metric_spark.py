@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from logwatch.tui.literal import literal
-from logwatch.tui.series import Columns
+from logwatch.engine.monitor.series import Columns
 from logwatch.tui.widgets.spark_text import LABEL_WIDTH, WidthChanged, bar_row, label, levels, mark_row, newest, number
 
 

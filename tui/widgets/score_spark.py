@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from logwatch.tui.series import Columns
+from logwatch.engine.monitor.series import Columns
 from logwatch.tui.widgets.spark_text import BARS, LABEL_WIDTH, WidthChanged, bar_row, label, newest, number
 
 

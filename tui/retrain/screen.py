@@ -16,7 +16,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
-from logwatch.tui.compare import Comparison
+from logwatch.engine.monitor.compare import Comparison
+from logwatch.tui.host import host
 from logwatch.tui.literal import literal
 from logwatch.tui.model_loader import age_words
 from logwatch.tui.widgets.spark_text import number
@@ -71,7 +72,7 @@ class RetrainScreen(ModalScreen[None]):
 
     def action_backend(self) -> None:
         self.backend = "keras" if self.backend == "sklearn" else "sklearn"
-        self.app.training.backend = self.backend  # type: ignore[attr-defined]  # the next dialog's too
+        host(self).training.backend = self.backend  # the next dialog's too
         self.query_one("#body", Static).update(self._choices())
 
     def action_train(self, what: str) -> None:
@@ -79,7 +80,7 @@ class RetrainScreen(ModalScreen[None]):
         self.refresh_bindings()
         self.query_one("#body", Static).update(Text("Starting the training subprocess…"))
         self.query_one(ProgressBar).display = True
-        self.app.training.start(what, self.backend, background=False)  # type: ignore[attr-defined]
+        host(self).training.start(what, self.backend, background=False)
 
     def show_event(self, event: dict[str, Any]) -> None:
         """A progress event of the running job."""
@@ -128,15 +129,15 @@ class RetrainScreen(ModalScreen[None]):
 
     def action_confirm(self) -> None:
         if self.phase == "result":
-            self.app.training.accept()  # type: ignore[attr-defined]
+            host(self).training.accept()
         self.dismiss(None)
 
     def action_back(self) -> None:
         if self.phase == "training":
-            self.app.training.cancel()  # type: ignore[attr-defined]
+            host(self).training.cancel()
             return  # the job ends with a "cancelled" result shown here
         if self.phase == "result":
-            self.app.training.reject()  # type: ignore[attr-defined]
+            host(self).training.reject()
         self.dismiss(None)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from logwatch.engine.monitor.feed_query import FeedQuery, parse_query
 from logwatch.engine.monitor.incidents import MERGE_SECONDS, IncidentStart, continues, runs
-from logwatch.tui.history import History
+from logwatch.engine.monitor.history import History
 
 FEED_CAP = 1000
 """Incidents kept; the ones whose last entry is oldest are dropped first."""

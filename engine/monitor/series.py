@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from logwatch.tui.history import History
+from logwatch.engine.monitor.history import History
 
 
 @dataclass(frozen=True, slots=True, eq=False)

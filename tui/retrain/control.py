@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from logwatch.engine.errors import UserError
 from logwatch.tui.messages import TrainingEnded, TrainingEvent
 from logwatch.tui.model_loader import ZSCORE_NAME, age_words
-from logwatch.tui.training_job import TrainingJob, TrainingPlan
+from logwatch.tui.retrain.job import TrainingJob, TrainingPlan
 from logwatch.tui.widgets.spark_text import number
 
 if TYPE_CHECKING:
-    from logwatch.tui.app import LogwatchApp
-    from logwatch.tui.screens.retrain import RetrainScreen
+    from logwatch.tui.retrain.host import RetrainHost
+    from logwatch.tui.retrain.screen import RetrainScreen
 
 COMPARE_ENTRIES = 20_000
 """Old and new models are compared on this many of the newest entries."""
@@ -46,7 +46,7 @@ so that the next start keeps refreshing it."""
 
 
 class TrainingControl:
-    def __init__(self, app: LogwatchApp) -> None:
+    def __init__(self, app: RetrainHost) -> None:
         self.app = app
         self.job: TrainingJob | None = None
         self.first_model_failed = False
@@ -109,7 +109,7 @@ class TrainingControl:
             self.start("memory", self.app.options.train_backend, background=True)
 
     def ask(self) -> None:
-        from logwatch.tui.screens.retrain import RetrainScreen
+        from logwatch.tui.retrain.screen import RetrainScreen
 
         if self.job is not None:
             self.app.notify("a model is already being trained; see the line above the keys", markup=False)
@@ -178,7 +178,7 @@ class TrainingControl:
 
     def accept(self) -> None:
         """Make the candidate the model: on disk (atomically), in the scorer, on screen."""
-        from logwatch.tui.retrain import promote
+        from logwatch.tui.retrain.process import promote
 
         candidate, self._candidate = self._candidate, None
         if candidate is None or candidate.bundle is None:
@@ -235,7 +235,7 @@ class TrainingControl:
         return "first model" if self.auto_trained_on is None else "model refresh"
 
     def _dialog(self) -> RetrainScreen | None:
-        from logwatch.tui.screens.retrain import RetrainScreen
+        from logwatch.tui.retrain.screen import RetrainScreen
 
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, RetrainScreen):

@@ -19,8 +19,8 @@ from logwatch.engine.monitor.counts import Counts
 from logwatch.engine.monitor.feed_query import FeedQuery
 from logwatch.engine.monitor.mutes import Mutes
 from logwatch.engine.score import parse_threshold
-from logwatch.tui.feed import Feed, Incident
-from logwatch.tui.history import CAPACITY, History
+from logwatch.engine.monitor.feed import Feed, Incident
+from logwatch.engine.monitor.history import CAPACITY, History
 
 RATE_SECONDS = 5.0
 """Entries per second is measured over this much wall-clock time."""

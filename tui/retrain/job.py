@@ -17,11 +17,11 @@ import polars as pl
 from textual.message import Message
 
 from logwatch.engine.errors import UserError
-from logwatch.tui.compare import compare
+from logwatch.engine.monitor.compare import compare
 from logwatch.tui.messages import TrainingEnded, TrainingEvent
 from logwatch.tui.model_loader import scorer_from_bundle
-from logwatch.tui.retrain import MEMORY_SOURCE, TrainingRun, candidate_dir, write_training_data
-from logwatch.tui.state import ModelInfo
+from logwatch.tui.retrain.process import MEMORY_SOURCE, TrainingRun, candidate_dir, write_training_data
+from logwatch.engine.monitor.state import ModelInfo
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import polars as pl
 
 from logwatch.engine.batch import Batch
 from logwatch.engine.score import Scorer
-from logwatch.tui.state import ModelInfo
+from logwatch.engine.monitor.state import ModelInfo
 
 
 @dataclass(frozen=True, slots=True)

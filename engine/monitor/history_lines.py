@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from logwatch.engine.monitor.raw_lines import AROUND, RawLine, RawLines
-from logwatch.tui.history import History
+from logwatch.engine.monitor.history import History
 
 WHERE = "generator (in memory; line = entry number in the stream)"
 
