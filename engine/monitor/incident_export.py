@@ -11,9 +11,9 @@ import tempfile
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol
 
 from logwatch.engine.errors import UserError
+from logwatch.engine.monitor.feed import Incident
 
 FORMATS = (".csv", ".jsonl")
 FIELDS = ("first", "last", "server", "component", "count", "value", "expected", "score", "x_thr",
@@ -23,22 +23,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 injection): it is written with a leading single quote."""
 
 
-class ExportedIncident(Protocol):
-    server: str
-    component: str
-    first: int
-    last: int
-    count: int
-    value: float
-    expected: float
-    score: float
-    relative: float
-    reason: str
-    kind: str | None
-    acknowledged: bool
-
-
-def write_incidents(path: Path, incidents: Iterable[ExportedIncident], factor: float) -> int:
+def write_incidents(path: Path, incidents: Iterable[Incident], factor: float) -> int:
     """Write `incidents` to `path` (format from its extension); the number written.
     Raises UserError naming the path when it cannot be written."""
     path = Path(path).expanduser()
@@ -65,7 +50,7 @@ def write_incidents(path: Path, incidents: Iterable[ExportedIncident], factor: f
     return len(rows)
 
 
-def _row(incident: ExportedIncident, factor: float) -> dict:
+def _row(incident: Incident, factor: float) -> dict:
     ratio = incident.relative / factor if factor > 0 else math.nan
     return {
         "first": _iso(incident.first), "last": _iso(incident.last), "server": incident.server,
