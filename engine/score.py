@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from logwatch.engine.batch import SCHEMA, SCORE_SCHEMA, Batch
+from logwatch.engine.decision import anomalous, relative
 from logwatch.engine.bundle import bundle_exists, default_model_dir, load_bundle
 from logwatch.engine.detect.base import Detector
 from logwatch.engine.detect.onset import OnsetTracer
@@ -60,7 +61,7 @@ class Scorer:
         base = [c for c in SCHEMA if c in scored.columns]
         return scored.with_columns(
             pl.lit(threshold, pl.Float64).alias("threshold"),
-            (pl.col("score") > threshold).fill_null(False).alias("predicted"),
+            anomalous(relative(pl.col("score"), threshold)).alias("predicted"),
         ).select(*base, *(pl.col(c).cast(t) for c, t in SCORE_SCHEMA.items()))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from logwatch.engine.batch import Batch
+from logwatch.engine.decision import anomalous, relative
 from logwatch.engine.score import Scorer
 from logwatch.engine.monitor.state import ModelInfo
 
@@ -49,7 +50,7 @@ def compare(old: ModelInfo, old_threshold: float, old_flagged: int, new_scorer: 
     use; the new model is counted at its own threshold.
     """
     scored = new_scorer.score(Batch(recent))  # no flush: the scorer goes on with live entries
-    flagged = int(scored.get_column("predicted").sum()) if scored.height else 0
+    flagged = int(scored.select(anomalous(relative(pl.col("score"), new.threshold)).sum()).item()) if scored.height else 0
     return Comparison(
         entries=recent.height,
         old=Side(old.name, old_threshold, val_loss(old), old_flagged),

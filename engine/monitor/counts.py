@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from logwatch.engine.decision import anomalous
+
 
 @dataclass(slots=True)
 class Counts:
@@ -30,4 +32,4 @@ class Counts:
         self.scored += n_scored
         self.unscored += int(relative.size) - n_scored
         self.bad += bad_lines
-        self.flagged += int(np.count_nonzero(relative[scored] > factor))
+        self.flagged += int(np.count_nonzero(anomalous(relative, factor)))

@@ -4,7 +4,7 @@ Only the UI thread touches a `History`: the ingest worker hands it whole scored 
 messages, and everything on screen (sparklines, feed, anomaly rate) is computed from it.
 
 Each entry keeps its `relative` score: the score divided by the threshold of the model that
-scored it. Whether an entry is flagged is decided here, as `relative > factor`, where
+scored it. Whether an entry is flagged is decided by `engine.decision.anomalous(relative, factor)`, where
 `factor` is the user's threshold over the current model's own. So moving the threshold
 re-flags everything in memory at once without rescoring, and entries scored by an earlier
 model keep their meaning after a model swap.
@@ -16,6 +16,8 @@ import math
 
 import numpy as np
 import polars as pl
+
+from logwatch.engine.decision import anomalous, relative
 
 CAPACITY = 200_000
 """Entries kept (about 25 MB). At 20,000 entries/s that is the last 10 s; for the demo,
@@ -113,8 +115,7 @@ class History:
         score = frame.get_column("score").cast(pl.Float64).to_numpy()
         threshold = frame.get_column("threshold").cast(pl.Float64).to_numpy()
         self.score[at] = score
-        with np.errstate(divide="ignore", invalid="ignore"):
-            self.relative[at] = np.where(threshold > 0, score / threshold, np.nan)
+        self.relative[at] = np.where(threshold > 0, relative(score, threshold), np.nan)
         self.expected[at] = _column(frame, "expected")
         self.reason[at] = frame.get_column("reason").fill_null("").to_numpy() if "reason" in frame.columns else ""
         self.total += n
@@ -150,8 +151,7 @@ class History:
 
     def flagged(self, positions: np.ndarray, factor: float) -> np.ndarray:
         """Which of `positions` are above the threshold `factor` (in model-threshold units)."""
-        with np.errstate(invalid="ignore"):
-            return self.relative[positions] > factor
+        return anomalous(self.relative[positions], factor)
 
     def rate(self, factor: float, seconds: float) -> tuple[float, int]:
         """Share of the scored entries flagged in the last `seconds` of log time, and how

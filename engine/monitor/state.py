@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from logwatch.engine.batch import BadLine
+from logwatch.engine.decision import anomalous
 from logwatch.engine.monitor.counts import Counts
 from logwatch.engine.monitor.feed_query import FeedQuery
 from logwatch.engine.monitor.mutes import Mutes
@@ -189,7 +190,7 @@ class MonitorState:
         at = history.order(RECALIBRATE_ENTRIES)
         peaks = step_peaks(history.server[at], history.timestamp[at], history.relative[at])
         cut = max(self.factor, 1.0)
-        out = peaks > cut
+        out = anomalous(peaks, cut)
         value, how = calibrate_threshold(peaks[~out], self.model.target_far)
         if value > cut:  # beyond every step it kept: it would hide what it just left out
             how.update(capped_at=float(cut), uncapped=float(value))
@@ -199,11 +200,11 @@ class MonitorState:
             relative = history.relative[at]
             labeled = np.where(np.isfinite(relative), history.kind[at] >= 0, np.nan)
             normal = step_peaks(history.server[at], history.timestamp[at], labeled) == 0
-            normal_flagged = tuple(int(np.count_nonzero(normal & (peaks > t))) for t in (self.factor, value, 1.0))
+            normal_flagged = tuple(int(np.count_nonzero(normal & anomalous(peaks, t))) for t in (self.factor, value, 1.0))
         return Recalibration(
             value * self.model.threshold, how, int(peaks.size), int(out.sum()),
-            int(np.count_nonzero(peaks > self.factor)), int(np.count_nonzero(peaks > value)),
-            int(np.count_nonzero(peaks > 1.0)), normal_flagged,
+            int(np.count_nonzero(anomalous(peaks, self.factor))), int(np.count_nonzero(anomalous(peaks, value))),
+            int(np.count_nonzero(anomalous(peaks))), normal_flagged,
         )
 
     def needs_confirmation(self, value: float) -> bool:
