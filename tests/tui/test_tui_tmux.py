@@ -58,6 +58,20 @@ def test_tailing_a_growing_file_shows_an_injected_anomaly(tmp_path):
         inject.set()
         screen = tmux.wait_for("server_1", "CPU", "4242")  # a feed row (time, server, component, value...)
         assert "..4242" in screen  # the CPU sparkline's recent max too
+        # An operator narrows the feed to it and reads the lines it came from.
+        tmux.run("send-keys", "-t", "t", "/")
+        tmux.wait_for("filter: server:web-1")  # the field is open (its placeholder shows)
+        tmux.run("send-keys", "-t", "t", "-l", "value>4000 server:server_1")
+        tmux.run("send-keys", "-t", "t", "Enter")
+        screen = tmux.wait_for("4242")
+        rows = [line for line in screen.splitlines() if "server_1" in line and "CPU" in line]
+        assert rows and all("4242" in line for line in rows), screen
+        time.sleep(0.5)  # the feed has the focus again
+        tmux.run("send-keys", "-t", "t", "Enter")
+        screen = tmux.wait_for('"server": "server_1"', "4242.42")  # its line, as written
+        assert "log lines in" in screen and "metrics.jsonl" in screen
+        tmux.run("send-keys", "-t", "t", "Escape")
+        tmux.wait_for("Thr+")
         tmux.run("send-keys", "-t", "t", "q")
         screen = tmux.wait_for("EXIT=0")
         assert "Thr+" not in screen and "z-score" not in screen  # the UI is gone, shell is back
