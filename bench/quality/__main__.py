@@ -1,6 +1,6 @@
 """`python -m bench.quality [--only generated|nab|servers] [--backend B] [--target-far R]
 [--train-days D] [--eval-days D] [--adaptive-scale] [--datasets SMD ASD] [--entities E ...]`: prints
-Markdown tables (they go into the README) with measured numbers."""
+Markdown tables (they go into docs/quality.md) with measured numbers."""
 
 from __future__ import annotations
 
