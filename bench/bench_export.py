@@ -19,6 +19,11 @@ moves with the load, so compare ratios):
   autoencoder 9.45x (186k/s; its windows and reasons dominate); peak 305 / 347 MiB.
   CPU seconds per million entries: polars read 0.40; our parse 0.65, z-score 0.31, CSV
   write 0.35.
+- issue 18 (2a537f3: one-pass windows for every server of a block), CPU ratios to the read
+  in runs of different load: z-score 4.23x before, 3.37x after; autoencoder 7.84x before,
+  10.9x after on a twice busier machine (polars' read 2.36M/s then 1.22M/s); the windower
+  alone on this file, old and new in one process: 1.62-1.76 s vs 1.74-1.91 s CPU, i.e. no
+  change with 3 servers (the gain is with many servers, see bench_export_fleet).
 """
 
 from __future__ import annotations

@@ -16,15 +16,17 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import polars as pl
 
 from logwatch.engine.batch import TRACED_COLUMN, Batch
-from logwatch.engine.evaluate import Evaluation
 from logwatch.engine.export import ExportWriter, WriteBehind
 from logwatch.engine.prefetch import prefetch
 from logwatch.engine.score import Scorer
+
+if TYPE_CHECKING:  # the metrics module is imported only by a run with --eval
+    from logwatch.engine.evaluate import Evaluation
 
 BAD_LINE_REPORTS = 5
 """Bad lines reported by place on stderr (all are counted in the summary)."""

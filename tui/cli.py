@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from importlib.metadata import PackageNotFoundError, version
 
 from logwatch.engine.errors import UserError
 
@@ -19,10 +18,24 @@ COMMANDS = ("generate", "train", "eval", "tui")
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # only for --version
+
     try:
         return version("logwatch")
     except PackageNotFoundError:  # running from a source tree without an install
         return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """`--version`: looks the installed version up only when asked (it costs a metadata scan)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show program's version number and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"logwatch {_version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="logwatch",
         description="Live anomaly monitor for server metric logs, in the terminal.",
     )
-    parser.add_argument("--version", action="version", version=f"logwatch {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"logwatch.tui.commands.{name}")

@@ -58,17 +58,27 @@ def window_features(
     change in training, when the spec has `adaptive_scale` (`row_scales`). `row_scaling`:
     the `joined_scaling` of the same rows when the caller has it already (saves computing
     it twice)."""
-    w = spec.window
     first, steps, values, position = _with_history(history, new, spec)
-    ends = np.flatnonzero(position >= w - 1)
+    ends = np.flatnonzero(position >= spec.window - 1)
     ends = ends[ends >= first]
-    n_comp = spec.n_components
     if len(ends) == 0:
         return np.zeros((0, spec.dim), np.float32), np.zeros(0, np.int64)
+    if (spec.profile_bins or spec.baseline_blocks) and row_scaling is None:
+        row_scaling = _row_scaling(steps, values, position, spec, center, scale, grid, profile, noise)
+    return features_at(steps, values, ends, spec, center, scale, grid, row_scaling), (ends - first).astype(np.int64)
+
+
+def features_at(
+    steps: np.ndarray, values: np.ndarray, ends: np.ndarray, spec: FeatureSpec, center: np.ndarray,
+    scale: np.ndarray, grid: StepGrid, row_scaling: tuple[np.ndarray, np.ndarray] | None,
+) -> np.ndarray:
+    """Features (len(ends), dim) float32 of the windows ending at rows `ends` of `values`
+    (each with W-1 rows of its own segment before it). `center` and `scale` are (C,) or one
+    per row (n, C); `row_scaling` is the rows' `_row_scaling`, needed with a baseline or a
+    daily profile."""
+    w, n_comp = spec.window, spec.n_components
     if spec.profile_bins or spec.baseline_blocks:
-        if row_scaling is None:
-            row_scaling = _row_scaling(steps, values, position, spec, center, scale, grid, profile, noise)
-        centers, spreads = row_scaling
+        centers, spreads = row_scaling  # type: ignore[misc]
     if spec.profile_bins:  # every step on its own centre
         z = np.clip(np.nan_to_num((values - centers) / spreads, nan=0.0), -Z_LIMIT, Z_LIMIT)
         windows = np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1]
@@ -90,7 +100,7 @@ def window_features(
         parts.append(_log_volatility(z, ends, w))
     if spec.stuck:
         parts.append(stuck_feature(_unchanged_run(values, ends, w, spec.bounds), w))
-    return np.hstack(parts).astype(np.float32), (ends - first).astype(np.int64)
+    return np.hstack(parts).astype(np.float32)
 
 
 def joined_scaling(
@@ -107,12 +117,24 @@ def joined_scaling(
 def _row_scaling(
     steps: np.ndarray, values: np.ndarray, position: np.ndarray, spec: FeatureSpec, center: np.ndarray,
     scale: np.ndarray, grid: StepGrid | None, profile: np.ndarray | None, noise: np.ndarray | None,
+    track: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    level = daily_level(profile, grid, steps) if spec.profile_bins else None
+    level = daily_level(profile, grid, steps, track) if spec.profile_bins else None
     return (
-        row_centers(steps, values, position, spec, center, level),
-        row_scales(steps, values, position, spec, scale, noise),
+        row_centers(steps, values, position, spec, center, level, track),
+        row_scales(steps, values, position, spec, scale, noise, track),
     )
+
+
+def stacked_scaling(
+    steps: np.ndarray, values: np.ndarray, position: np.ndarray, track: np.ndarray, spec: FeatureSpec,
+    center: np.ndarray, scale: np.ndarray, grid: StepGrid | None, profile: np.ndarray | None,
+    noise: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`(centers, scales)` (rows, C) of the rows of many tracks end to end (`track` per row,
+    each track's rows in step order): what `joined_scaling` gives each track on its own.
+    `center`, `scale` and `noise` are one row per row; `profile` is (tracks, bins, C)."""
+    return _row_scaling(steps, values, position, spec, center, scale, grid, profile, noise, track)
 
 
 def _with_history(history: Rows, new: Rows, spec: FeatureSpec) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
@@ -127,21 +149,25 @@ def _with_history(history: Rows, new: Rows, spec: FeatureSpec) -> tuple[int, np.
     )
 
 
-def daily_level(profile: np.ndarray | None, grid: StepGrid | None, steps: np.ndarray) -> np.ndarray:
+def daily_level(
+    profile: np.ndarray | None, grid: StepGrid | None, steps: np.ndarray, track: np.ndarray | None = None
+) -> np.ndarray:
     """The daily profile (bins, C) at each step, (n, C): linear between bin centres,
-    wrapping at midnight."""
+    wrapping at midnight. With `track`, `profile` is (tracks, bins, C), one per track."""
     if profile is None or grid is None:
         raise ValueError("a spec with profile_bins needs the server's daily profile and the step grid")
-    bins = len(profile)
+    bins = profile.shape[-2]
     where = (grid.step_times_us(steps) % _DAY_US) / _DAY_US * bins - 0.5
     left = np.floor(where).astype(np.int64)
     frac = (where - left)[:, None]
+    if track is not None:
+        return profile[track, left % bins] * (1.0 - frac) + profile[track, (left + 1) % bins] * frac
     return profile[left % bins] * (1.0 - frac) + profile[(left + 1) % bins] * frac
 
 
 def row_centers(
     steps: np.ndarray, values: np.ndarray, position: np.ndarray, spec: FeatureSpec, center: np.ndarray,
-    level: np.ndarray | None = None,
+    level: np.ndarray | None = None, track: np.ndarray | None = None,
 ) -> np.ndarray:
     """The center each row is scaled with, (rows, C).
 
@@ -155,21 +181,22 @@ def row_centers(
 
     With `level` (the daily profile at each row, (n, C)), the baseline is taken of the
     values minus that level, and the center is the level plus it: the daily rhythm is
-    expected, only a lasting move away from it shifts the center.
+    expected, only a lasting move away from it shifts the center. `track`: rows of several
+    tracks end to end (blocks are never shared between tracks).
     """
     n, c = values.shape
     if level is not None:
-        return level + row_centers(steps, values - level, position, spec, np.zeros(c))
+        return level + row_centers(steps, values - level, position, spec, np.zeros(c), track=track)
     out = np.broadcast_to(center, (n, c)).astype(np.float64)
     if not spec.baseline_blocks or n == 0:
         return out
-    median = _previous_blocks_median(steps, values, position, spec)
+    median = _previous_blocks_median(steps, values, position, spec, track)
     return np.where(np.isnan(median), out, median)
 
 
 def row_scales(
     steps: np.ndarray, values: np.ndarray, position: np.ndarray, spec: FeatureSpec, scale: np.ndarray,
-    noise: np.ndarray | None,
+    noise: np.ndarray | None, track: np.ndarray | None = None,
 ) -> np.ndarray:
     """The scale each row is scaled with, (rows, C).
 
@@ -183,31 +210,40 @@ def row_scales(
     out = np.broadcast_to(scale, (n, c)).astype(np.float64)
     if noise is None or not spec.adaptive_scale or not spec.baseline_blocks or n == 0:
         return out
-    recent = _previous_blocks_median(steps, step_changes(values, position), position, spec)
+    recent = _previous_blocks_median(steps, step_changes(values, position, track), position, spec, track)
     with np.errstate(invalid="ignore", divide="ignore"):
         factor = np.where(np.isnan(recent), 1.0, np.maximum(recent / noise, 1.0))
     return out * factor
 
 
-def step_changes(values: np.ndarray, position: np.ndarray) -> np.ndarray:
-    """|value - the previous row's value| inside a segment, (rows, C); NaN on a segment's
-    first row."""
+def step_changes(values: np.ndarray, position: np.ndarray, track: np.ndarray | None = None) -> np.ndarray:
+    """|value - the previous row's value| inside a segment (and `track`), (rows, C); NaN on
+    a segment's first row."""
     out = np.full(values.shape, np.nan)
     if len(values) > 1:
-        follows = (position[1:] == position[:-1] + 1)[:, None]
+        follows = position[1:] == position[:-1] + 1
+        if track is not None:
+            follows &= track[1:] == track[:-1]
+        follows = follows[:, None]
         out[1:] = np.where(follows, np.abs(values[1:] - values[:-1]), np.nan)
     return out
 
 
 def _previous_blocks_median(
-    steps: np.ndarray, values: np.ndarray, position: np.ndarray, spec: FeatureSpec
+    steps: np.ndarray, values: np.ndarray, position: np.ndarray, spec: FeatureSpec, track: np.ndarray | None = None
 ) -> np.ndarray:
     """Per row, the median of the means of the previous `baseline_blocks` complete blocks of
-    its segment, (rows, C); NaN until BASELINE_MIN_BLOCKS of them exist."""
+    its segment, (rows, C); NaN until BASELINE_MIN_BLOCKS of them exist. With `track` (rows
+    of several tracks end to end, each in step order), blocks belong to one track."""
     n, c = values.shape
     size = spec.baseline_block_steps
     block = steps // size
     first_block = -((steps - position) // -size)  # first block wholly inside the segment
+    if track is not None and n:  # one key per (track, block): tracks far enough apart that
+        # looking back `baseline_blocks` never reaches the previous track's blocks
+        low = block.min() - spec.baseline_blocks - 1
+        span = block.max() - low + 1
+        block, first_block = track * span + (block - low), track * span + (first_block - low)
     ids, inverse = np.unique(block, return_inverse=True)
     known = ~np.isnan(values)
     sums = np.zeros((len(ids), c))

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from logwatch.engine.window.stacked import NO_STEP, Stacked, extend_tracks, pivot_cells
+
 
 @dataclass(slots=True)
 class Rows:
@@ -47,9 +49,24 @@ def pivot_steps(
     `frame` needs columns server, component, value, step (and anomalous when `labels`).
     Components not in `components` are ignored. "Last" means last in row order.
     """
+    names, stacked = pivot_frame(frame, components, labels=labels)
+    bounds = stacked.bounds(len(names))
+    out: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
+    for t, name in enumerate(names):
+        lo, hi = bounds[t], bounds[t + 1]
+        flags = None if stacked.labels is None else stacked.labels[lo:hi]
+        out[name] = (stacked.steps[lo:hi], stacked.values[lo:hi], flags)
+    return out
+
+
+def pivot_frame(
+    frame: pl.DataFrame, components: tuple[str, ...], *, labels: bool = False
+) -> tuple[list[str], Stacked]:
+    """The servers of `frame` in order of first appearance, and their step rows stacked
+    (track i is the i-th server); see `pivot_steps`."""
     known = frame.filter(pl.col("component").is_in(list(components)))
     if known.height == 0:
-        return {}
+        return [], pivot_cells(*(np.zeros(0, np.int64),) * 3, np.zeros(0), len(components))
     names = known["server"].unique(maintain_order=True)
     server = known["server"].replace_strict(
         names, pl.int_range(names.len(), eager=True), return_dtype=pl.Int64
@@ -57,32 +74,9 @@ def pivot_steps(
     comp = known["component"].replace_strict(
         list(components), list(range(len(components))), return_dtype=pl.Int64
     ).to_numpy()
-    step = known["step"].to_numpy()
-    value = known["value"].to_numpy()
     flag = known["anomalous"].fill_null(False).to_numpy() if labels else None
-    # Sort by (server, step, component, arrival); the last row of each cell wins.
-    order = np.lexsort((np.arange(len(step)), comp, step, server))
-    server, step, comp, value = server[order], step[order], comp[order], value[order]
-    change = (server[1:] != server[:-1]) | (step[1:] != step[:-1]) | (comp[1:] != comp[:-1])
-    last = np.append(change, True)
-    if flag is not None:  # a cell is labeled when any of its entries is
-        starts = np.flatnonzero(np.insert(change, 0, True))
-        flag = np.logical_or.reduceat(flag[order], starts)
-    server, step, comp, value = server[last], step[last], comp[last], value[last]
-    bounds = np.flatnonzero(np.diff(server)) + 1
-    out: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
-    for lo, hi in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [len(server)]))):
-        st = step[lo:hi]
-        new_row = np.insert(st[1:] != st[:-1], 0, True)
-        row = np.cumsum(new_row) - 1
-        values = np.full((int(row[-1]) + 1, len(components)), np.nan)
-        values[row, comp[lo:hi]] = value[lo:hi]
-        flags = None
-        if flag is not None:
-            flags = np.zeros(values.shape, bool)
-            flags[row, comp[lo:hi]] = flag[lo:hi]
-        out[str(names[int(server[lo])])] = (st[new_row], values, flags)
-    return out
+    stacked = pivot_cells(server, known["step"].to_numpy(), comp, known["value"].to_numpy(), len(components), flag)
+    return names.to_list(), stacked
 
 
 def extend_rows(
@@ -98,41 +92,10 @@ def extend_rows(
     the segment); the result holds only the new rows (including filled gap rows).
     """
     n_comp = values.shape[1]
-    if len(steps) == 0:
-        empty = np.zeros(0, np.int64)
-        return Rows(empty, np.zeros((0, n_comp)), empty.copy(), None if flags is None else flags[:0])
     have_prev = history is not None and len(history) > 0
-    prev_step = int(history.steps[-1]) if have_prev else None  # type: ignore[union-attr]
-    before = np.concatenate(([prev_step if have_prev else steps[0] - 10**12], steps[:-1]))
-    gap = steps - before
-    new_segment = gap > max_gap_steps + 1
-    count = np.where(new_segment, 1, gap)
-    # Expand: each real step is preceded by (count - 1) filled steps.
-    total = int(count.sum())
-    owner = np.repeat(np.arange(len(steps)), count)
-    offset = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
-    out_steps = steps[owner] - (count[owner] - 1 - offset)
-    is_real = offset == count[owner] - 1
-    out_values = np.full((total, n_comp), np.nan)
-    out_values[is_real] = values
-    starts = np.zeros(total, bool)
-    starts[np.cumsum(count)[new_segment] - 1] = True
-    # Carry forward, never across a segment start; seed with history's last row.
-    seed = history.values[-1:] if have_prev and not starts[0] else np.full((1, n_comp), np.nan)  # type: ignore[union-attr]
-    full = np.vstack([seed, out_values])
-    full_starts = np.concatenate(([True], starts))
-    idx = np.where(~np.isnan(full), np.arange(total + 1)[:, None], 0)
-    idx = np.maximum(idx, np.where(full_starts, np.arange(total + 1), 0)[:, None])
-    idx = np.maximum.accumulate(idx, axis=0)
-    filled = np.take_along_axis(full, idx, axis=0)[1:]
-    # Position within segment.
-    seg_start_index = np.maximum.accumulate(np.where(starts, np.arange(total), -1))
-    base = int(history.position[-1]) + 1 if have_prev and not starts[0] else 0  # type: ignore[union-attr]
-    position = np.where(
-        seg_start_index >= 0, np.arange(total) - seg_start_index, np.arange(total) + base
-    )
-    out_flags = None
-    if flags is not None:
-        out_flags = np.zeros((total, n_comp), bool)
-        out_flags[is_real] = flags
-    return Rows(out_steps.astype(np.int64), filled, position.astype(np.int64), out_flags)
+    last_step = np.array([history.steps[-1] if have_prev else NO_STEP], np.int64)  # type: ignore[union-attr]
+    last_values = history.values[-1:] if have_prev else np.full((1, n_comp), np.nan)  # type: ignore[union-attr]
+    last_position = np.array([history.position[-1] if have_prev else 0], np.int64)  # type: ignore[union-attr]
+    one = Stacked(np.zeros(len(steps), np.int64), np.asarray(steps, np.int64), values, None, flags)
+    out = extend_tracks(one, last_step, last_values, last_position, max_gap_steps)
+    return Rows(out.steps, out.values, out.position, out.labels)  # type: ignore[arg-type]

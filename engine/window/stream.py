@@ -18,9 +18,9 @@ import numpy as np
 import polars as pl
 
 from logwatch.engine.batch import empty_frame
-from logwatch.engine.window.features import joined_scaling, window_features
+from logwatch.engine.window.block import block_windows
 from logwatch.engine.window.grid import StepGrid, infer_grid
-from logwatch.engine.window.rows import Rows, extend_rows, pivot_steps
+from logwatch.engine.window.rows import Rows, pivot_frame
 from logwatch.engine.window.spec import FeatureSpec, Scaling
 from logwatch.engine.window.timeline import CURRENT, Timelines, timelines
 from logwatch.engine.window.waiting import arrivals_since
@@ -47,11 +47,6 @@ class Windows:
     """(n, C) the scaling scale used for each row."""
 
 
-def _rows_frame(keys: list[pl.DataFrame]) -> pl.DataFrame:
-    frame = pl.concat(keys) if keys else pl.DataFrame(schema={"_track": pl.String, "step": pl.Int64})
-    return frame.with_row_index("row").select("_track", "step", pl.col("row").cast(pl.Int64))
-
-
 TRACK_SEPARATOR = "\x1f"
 """Between a server's name and a timeline number in a history key."""
 
@@ -59,14 +54,6 @@ TRACK_SEPARATOR = "\x1f"
 def _track(server: str, timeline: int) -> str:
     """The history key of one of a server's timelines (its current one is the server's name)."""
     return server if timeline == CURRENT else f"{server}{TRACK_SEPARATOR}{timeline}"
-
-
-def _concat_rows(a: Rows, b: Rows) -> Rows:
-    return Rows(
-        np.concatenate([a.steps, b.steps]),
-        np.vstack([a.values, b.values]),
-        np.concatenate([a.position, b.position]),
-    )
 
 
 STALE_STEPS = 2
@@ -223,45 +210,25 @@ class StreamWindower:
             .drop("_last")
         )
         fresh = ready.filter(~pl.col("late"))
-        servers, steps, xs, centers, scales, keys = [], [], [], [], [], []
         track_server = dict(fresh.select("_track", "server").unique().iter_rows()) if renamed else {}
-        by_track = fresh.drop("server").rename({"_track": "server"})
-        for track, (step_ids, values, _) in pivot_steps(by_track, self.spec.components).items():
-            server = track_server.get(track, track)
-            history = histories.get(track)
-            new = extend_rows(history, step_ids, values, self.spec.max_gap_steps)
-            empty = Rows(new.steps[:0], new.values[:0], new.position[:0])
-            past = history if history is not None else empty
-            center, scale = self.scaling.for_server(server)
-            profile, noise = self.scaling.profile_for(server), self.scaling.noise_for(server)
-            first, row_scaling = joined_scaling(past, new, self.spec, center, scale, self.grid, profile, noise)
-            row_center, row_scale = (a[first:] for a in row_scaling)
-            x, idx = window_features(  # type: ignore[arg-type]
-                past, new, self.spec, center, scale, self.grid, profile, noise, row_scaling
-            )
-            keep = self.spec.history_rows
-            histories[track] = _concat_rows(past.tail(keep), new).tail(keep)
-            servers.append(np.full(len(idx), server, dtype=object))
-            steps.append(new.steps[idx])
-            keys.append(
-                pl.DataFrame(
-                    {"_track": pl.repeat(track, len(idx), dtype=pl.String, eager=True),
-                     "step": pl.Series(new.steps[idx], dtype=pl.Int64)}
-                )
-            )
-            xs.append(x)
-            centers.append(row_center[idx])
-            scales.append(row_scale[idx])
-        n_comp = self.spec.n_components
+        names, cells = pivot_frame(fresh.drop("server").rename({"_track": "server"}), self.spec.components)
+        servers = [track_server.get(track, track) for track in names]
+        found, kept = block_windows(
+            cells, servers, [histories.get(track) for track in names], self.spec, self.scaling, self.grid  # type: ignore[arg-type]
+        )
+        histories.update(zip(names, kept))
+        rows = pl.DataFrame(
+            {"_track": pl.Series(names, dtype=pl.String).gather(found.track), "step": found.step}
+        ).with_row_index("row").select("_track", "step", pl.col("row").cast(pl.Int64))
         # Late entries get no row, even when their step got one from the entries on time.
-        entries = ready.join(_rows_frame(keys), on=["_track", "step"], how="left", maintain_order="left")
+        entries = ready.join(rows, on=["_track", "step"], how="left", maintain_order="left")
         return Windows(
             entries.drop("_track", "_late", "_waited").with_columns(pl.when(~pl.col("late")).then(pl.col("row"))),
-            np.concatenate(servers) if servers else np.zeros(0, object),
-            np.concatenate(steps) if steps else np.zeros(0, np.int64),
-            np.vstack(xs) if xs else np.zeros((0, self.spec.dim), np.float32),
-            np.vstack(centers) if centers else np.zeros((0, n_comp)),
-            np.vstack(scales) if scales else np.zeros((0, n_comp)),
+            np.array(servers, dtype=object)[found.track] if servers else np.zeros(0, object),
+            found.step,
+            found.x,
+            found.center,
+            found.scale,
         )
 
     def _empty(self, like: pl.DataFrame | None) -> Windows:

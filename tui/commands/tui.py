@@ -93,7 +93,6 @@ def _interrupt_on_sigterm() -> None:
 
 
 def _headless(args: argparse.Namespace) -> int:
-    from logwatch.engine.evaluate import Evaluation, format_report
     from logwatch.engine.export import check_target, open_writer
     from logwatch.engine.headless import run_headless
     from logwatch.engine.notify import NOTIFY_EVERY, Notifier, notify_options, notify_scored
@@ -112,7 +111,11 @@ def _headless(args: argparse.Namespace) -> int:
     check_target(args.export)
     scorer = Scorer(make_detector(args.detector or "auto", args.model), args.threshold,
                     trace_back=not args.no_trace_back)
-    evaluation = Evaluation() if args.eval else None
+    evaluation = None
+    if args.eval:  # the metrics module only when asked for
+        from logwatch.engine.evaluate import Evaluation
+
+        evaluation = Evaluation()
     if args.follow:  # SIGINT/SIGTERM stop the tailer; what was read is scored and written
         from logwatch.engine.sources.follow import follow_batches, open_follow_export
 
@@ -139,6 +142,8 @@ def _headless(args: argparse.Namespace) -> int:
     finally:
         counts = None if notifier is None else _close(notifier, interrupted=not done)
     if evaluation is not None:
+        from logwatch.engine.evaluate import format_report
+
         print(format_report(evaluation))
     print(summary.line())
     if counts is not None:
