@@ -76,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
     args.sources, args.source = args.source, (args.source[0] if args.source else None)
     if len(args.sources) > 1 and (args.export is None or args.follow):
         raise UserError("several SOURCEs are read with --export (without --follow)")
+    if args.export is None and args.engine == "ray":
+        raise UserError("--engine ray needs --export OUT (the monitor runs locally)")
     if args.export is None:
         return _launch_tui(args)
     if args.engine == "ray":
