@@ -14,6 +14,7 @@ from pathlib import Path
 
 from logwatch.engine.errors import UserError
 from logwatch.engine.export.tempfiles import SUFFIX, prefix, write_error
+from logwatch.engine.files import apply_umask
 
 
 def is_dataset(out: str) -> bool:
@@ -35,8 +36,11 @@ def check_dataset(out: str) -> Path:
 
 
 def make_temp_dir(target: Path) -> Path:
+    """A new hidden folder next to `target`, with a plain new folder's mode."""
     try:
-        return Path(tempfile.mkdtemp(prefix=prefix(target), suffix=SUFFIX, dir=target.parent))
+        temp = Path(tempfile.mkdtemp(prefix=prefix(target), suffix=SUFFIX, dir=target.parent))
+        apply_umask(temp, folder=True)
+        return temp
     except OSError as error:
         raise write_error(target, error) from None
 

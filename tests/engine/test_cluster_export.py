@@ -45,6 +45,12 @@ def _export(archive: Path, out: Path, *extra: str) -> subprocess.CompletedProces
     return run_cli("tui", str(archive / "day-*"), "--export", str(out), "--all", *extra, timeout=240)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(KEY)
 
@@ -80,6 +86,7 @@ def test_ray_export_equals_the_local_export(archive, tiny_bundle, tmp_path):
     flagged = _export(archive, folder, "--model", str(tiny_bundle), "--engine", "ray")
     assert flagged.returncode == 0, flagged.stderr.decode()
     parts = sorted(folder.glob("*.parquet"))
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~_umask()  # a plain new folder's mode
     assert parts and not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert _sorted(pl.read_parquet(parts)).equals(got)
 
