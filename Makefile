@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "logwatch needs Python 3.11 or newer")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[keras,test]'
+	$(BIN)/python -m pip install --quiet -e '.[keras,cluster,test]'
 	@touch $(STAMP)
 
 # System tools the tests drive: tmux (the real-terminal test) and logrotate (the rotation

@@ -18,6 +18,7 @@ from logwatch.engine.errors import UserError
 from logwatch.engine.window import (
     VOL_EPS,
     FeatureSpec,
+    StepGrid,
     StreamWindower,
     Windows,
     component_errors,
@@ -62,13 +63,15 @@ class AutoencoderDetector:
 
     name = "autoencoder"
 
-    def __init__(self, bundle: Bundle, *, why: str | None = None) -> None:
+    def __init__(self, bundle: Bundle, *, why: str | None = None, grid: StepGrid | None = None) -> None:
+        """`grid`: the time steps to use (default: learned from the first entries scored);
+        given when a stream's servers are scored apart and must share one grid."""
         self.bundle = bundle
         self.spec = bundle.spec
         self.default_threshold = bundle.threshold
         self.why = why or f"model {bundle.describe()}"
         self._session = _session(bundle)
-        self._windower = StreamWindower(bundle.spec, bundle.scaling)
+        self._windower = StreamWindower(bundle.spec, bundle.scaling, grid)
         self._partial = PartialServers(bundle.spec.components, bundle.threshold)
 
     def fit(self, frame: pl.DataFrame) -> None:

@@ -26,8 +26,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "terminal UI; with --export OUT, scores SOURCE to its end and writes OUT "
         "(.csv, .jsonl or .parquet) without any terminal.",
     )
-    parser.add_argument("source", nargs="?", metavar="SOURCE",
-                        help="log file (JSON lines or CSV, optionally .gz), or - for standard input")
+    parser.add_argument("source", nargs="*", metavar="SOURCE",
+                        help="log file (JSON lines or CSV, optionally .gz), or - for standard input; "
+                        "with --export also several files, a glob ('logs/**/*.jsonl.gz') or a folder")
     parser.add_argument("--export", metavar="OUT", help="headless: write scored entries to OUT "
                         "(extension picks the format: .csv, .jsonl, .parquet)")
     parser.add_argument("--all", action="store_true",
@@ -62,12 +63,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--speed", type=float, metavar="X",
                         help="without SOURCE: simulated seconds per real second of the built-in "
                         "generator (default 360: a simulated day every four minutes)")
+    parser.add_argument("--engine", choices=("local", "ray"), default="local",
+                        help="with --export: score here (local, the default) or on Ray (needs "
+                        "pip install 'logwatch[cluster]'; see docs/cluster.md)")
+    parser.add_argument("--ray-address", metavar="ADDR",
+                        help="with --engine ray: the cluster to use (default: $RAY_ADDRESS, else a "
+                        "local Ray on this machine)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    args.sources, args.source = args.source, (args.source[0] if args.source else None)
+    if len(args.sources) > 1 and (args.export is None or args.follow):
+        raise UserError("several SOURCEs are read with --export (without --follow)")
+    if args.export is None and args.engine == "ray":
+        raise UserError("--engine ray needs --export OUT (the monitor runs locally)")
     if args.export is None:
         return _launch_tui(args)
+    if args.engine == "ray":
+        from logwatch.tui.commands.tui_ray import run_ray
+
+        return run_ray(args)
     return _headless(args)
 
 
@@ -96,7 +112,6 @@ def _headless(args: argparse.Namespace) -> int:
     from logwatch.engine.export import check_target, open_writer
     from logwatch.engine.headless import run_headless
     from logwatch.engine.notify import NOTIFY_EVERY, Notifier, notify_options, notify_scored
-    from logwatch.engine.parse import read_batches
     from logwatch.engine.score import Scorer, make_detector
     from logwatch.tui.options import check_follow_only
 
@@ -123,8 +138,11 @@ def _headless(args: argparse.Namespace) -> int:
                                  backfill=args.backfill)
         open_export = lambda labels: open_follow_export(args.export, labels=labels)  # noqa: E731
     else:
+        from logwatch.engine.parse.files import read_files
+        from logwatch.engine.sources.paths import expand_sources
+
         _interrupt_on_sigterm()
-        batches = read_batches(args.source)  # opens now: an unreadable SOURCE fails here
+        batches = read_files(expand_sources(args.sources))  # an unreadable first SOURCE fails here
         open_export = lambda labels: open_writer(args.export, labels=labels)  # noqa: E731
     print(f"logwatch: {scorer.detector.why}", file=sys.stderr)
     notifier = None if command is None else Notifier(command, every=every, on_problem=_say)

@@ -1,0 +1,1 @@
+"""Scoring archives on Ray (imports ray lazily, only here)."""
