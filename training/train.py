@@ -59,7 +59,7 @@ a day): a metric that settles on a new level stops alarming about six hours late
 `FeatureSpec.baseline_blocks`), while a fault of up to five hours barely moves it. Real
 server faults last hours: with quarter-hour blocks the centre followed a six-hour fault
 after an hour and a half, and the rest of it went unreported (SMD AUC-PR 0.39 against
-0.44 with hourly blocks, ASD 0.48 against 0.50; see the README for what it costs on NAB)."""
+0.44 with hourly blocks, ASD 0.48 against 0.50; see docs/quality.md for what it costs on NAB)."""
 
 PROFILE_BINS = 48
 """Windows are centred on a daily profile of half-hour bins (see `FeatureSpec.profile_bins`)

@@ -49,7 +49,7 @@ def auto_bottleneck(components: int) -> int:
     not hold the load, a metric's own wander and the time of day together: errors stayed
     biased for minutes); the 38 metrics of a real machine need more: with 4, the normal
     error of a server machine was so large that its faults hid in it (SMD: AUC-PR 0.44
-    with 4 units against 0.49 with 16, ASD 0.50 against 0.52; see the README)."""
+    with 4 units against 0.49 with 16, ASD 0.50 against 0.52; see docs/quality.md)."""
     return max(4, components // 2)
 
 
