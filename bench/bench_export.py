@@ -84,7 +84,8 @@ def _in_process(log: Path, out: Path, detector: str, model: Path | None) -> None
     from logwatch.engine.export import open_writer
     from logwatch.engine.headless import run_headless
     from logwatch.engine.parse import read_batches
-    from logwatch.engine.score import Scorer, make_detector
+    from logwatch.engine.model_loader import make_detector
+    from logwatch.engine.score import Scorer
 
     scorer = Scorer(make_detector(detector, model), trace_back=True)  # as `logwatch tui --export`
     run_headless(read_batches(log), scorer, lambda labels: open_writer(out, labels=labels),

@@ -60,7 +60,8 @@ def _local(paths: list[str], out: Path, model: Path) -> None:
     from logwatch.engine.export import open_writer
     from logwatch.engine.headless import run_headless
     from logwatch.engine.parse.files import read_files
-    from logwatch.engine.score import Scorer, make_detector
+    from logwatch.engine.model_loader import make_detector
+    from logwatch.engine.score import Scorer
 
     scorer = Scorer(make_detector("autoencoder", model), trace_back=True)
     run_headless(read_files(paths), scorer, lambda labels: open_writer(out, labels=labels),
@@ -73,7 +74,8 @@ def _on_ray(paths: list[str], out: Path, model: Path, cpus: int, runs: int) -> l
     import ray
 
     from logwatch.engine.cluster.export import export_on_ray
-    from logwatch.engine.score import Scorer, make_detector
+    from logwatch.engine.model_loader import make_detector
+    from logwatch.engine.score import Scorer
 
     started = time.perf_counter()
     ray.init(num_cpus=cpus, include_dashboard=False, logging_level="ERROR", log_to_driver=False)

@@ -1,7 +1,8 @@
 """The headless runner: batches in, scored rows out to an export file, one summary line.
 
-Used by `logwatch tui SOURCE --export OUT`; the batches may be a finite file
-(`read_batches`) or a tailing source that never ends (`--follow`, stopped with Ctrl-C).
+Used by `logwatch tui SOURCE --export OUT`; the batches come from
+`logwatch.engine.sources.open.open_source`: a file read to its end, or a tailing source
+that never ends (`--follow`, stopped with Ctrl-C).
 The export is opened when the first entries show whether the input has labels, and it is
 aborted (no half file) if anything goes wrong or the user interrupts.
 

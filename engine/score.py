@@ -3,26 +3,20 @@
 Scored frame columns: the batch columns, then `score, threshold, predicted, reason,
 expected` (see `logwatch.engine.batch.SCORE_SCHEMA`), and `traced` when the scorer traces
 confirmed alarms back to their start (`logwatch.engine.detect.onset`; reports only).
-`make_detector` picks the detector the way the CLI and the TUI both do: the autoencoder
-when a bundle exists, else z-score.
+Which detector to use is decided in `logwatch.engine.model_loader`.
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import polars as pl
 
 from logwatch.engine.batch import SCHEMA, SCORE_SCHEMA, Batch
 from logwatch.engine.decision import anomalous, relative
-from logwatch.engine.bundle import bundle_exists, default_model_dir, load_bundle
 from logwatch.engine.detect.base import Detector
 from logwatch.engine.detect.onset import OnsetTracer
-from logwatch.engine.detect.zscore import ZScoreDetector
 from logwatch.engine.errors import UserError
-
-DETECTORS = ("auto", "zscore", "autoencoder")
 
 
 class Scorer:
@@ -76,38 +70,3 @@ def parse_threshold(value: float | str) -> float:
         shown = value.strip() if isinstance(value, str) else f"{value:g}"
         raise UserError(f"the threshold must be a positive number such as 4.5, got {shown!r}")
     return number
-
-
-ZSCORE_MEANWHILE = "--detector zscore runs without a model meanwhile"
-"""Added to the error when the model the user named cannot be loaded."""
-
-
-def make_detector(kind: str = "auto", model_dir: Path | str | None = None) -> Detector:
-    """The detector to use: "zscore", "autoencoder" (needs a bundle) or "auto" (the
-    autoencoder when a bundle exists, else z-score). `detector.why` says which and why.
-
-    A bundle the user named (`model_dir`, or `autoencoder`) that cannot be loaded is a
-    UserError; a broken bundle in the default folder gives z-score, and `why` names the file."""
-    if kind not in DETECTORS:
-        raise UserError(f"--detector must be one of {', '.join(DETECTORS)}, got {kind!r}")
-    folder = Path(model_dir).expanduser() if model_dir is not None else default_model_dir()
-    if kind == "zscore":
-        return ZScoreDetector(why="z-score detector (chosen with --detector zscore)")
-    if kind == "auto" and not bundle_exists(folder):
-        if model_dir is not None:
-            raise UserError(f"--model {folder}: no model bundle there (model.json and model.onnx); "
-                            f"{ZSCORE_MEANWHILE}")
-        return ZScoreDetector(why=f"z-score detector: no model bundle at {folder}")
-    try:
-        return _autoencoder(folder)
-    except UserError as error:
-        if kind == "auto" and model_dir is None:
-            return ZScoreDetector(why=f"z-score detector: cannot use the default model: {error}")
-        raise UserError(f"{error}; {ZSCORE_MEANWHILE}") from None
-
-
-def _autoencoder(folder: Path) -> Detector:
-    from logwatch.engine.detect.autoencoder import AutoencoderDetector
-
-    bundle = load_bundle(folder)
-    return AutoencoderDetector(bundle, why=f"autoencoder: {bundle.describe()}")

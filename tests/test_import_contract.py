@@ -22,12 +22,7 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 # Contracts broken today, each with why. Strict: the moment the import goes, the test of that
 # contract passes, pytest reports XPASS(strict) as a failure, and the entry must go from here.
-KNOWN_BROKEN = {
-    "sources-without-export": (
-        "engine/sources/follow.py imports logwatch.engine.export (a source reaching for a sink); "
-        "being fixed on another branch. When this XPASSes, delete this entry from KNOWN_BROKEN"
-    ),
-}
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 def lint_imports(*args: str) -> subprocess.CompletedProcess[str]:

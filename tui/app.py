@@ -20,22 +20,25 @@ from textual.screen import ModalScreen, Screen
 
 from logwatch.engine.batch import Batch
 from logwatch.engine.errors import UserError
+from logwatch.engine.model_loader import load_model
 from logwatch.engine.monitor.feed_query import FeedQuery
 from logwatch.engine.monitor.mutes import Mutes, state_file
 from logwatch.engine.monitor.raw_lines import RawLines, lines_in_file
 from logwatch.engine.monitor.feed import Incident
 from logwatch.engine.monitor.history_lines import lines_in_memory
 from logwatch.engine.notify import STOP_WAIT, Notifier
+from logwatch.engine.parse import is_compressed
+from logwatch.engine.score import Scorer
+from logwatch.engine.sources.open import open_source
 from logwatch.tui.ingest import Ingest
 from logwatch.tui.keys import KEYS
-from logwatch.tui.live_source import open_source
 from logwatch.tui.messages import IngestEnded, NotifyProblem, Scored, SourceNotice, TrainingEnded, TrainingEvent
-from logwatch.tui.model_loader import age_words, load_scorer, model_folder
+from logwatch.tui.model_info import loaded_info
 from logwatch.tui.options import MonitorOptions
 from logwatch.tui.screens.main import MainScreen
 from logwatch.engine.monitor.state import FLAGGED_WINDOW_SECONDS, THRESHOLD_STEP, ModelInfo, MonitorState
 from logwatch.tui.retrain.control import TrainingControl
-from logwatch.tui.widgets.spark_text import number
+from logwatch.tui.widgets.spark_text import age_words, number
 from logwatch.tui.widgets.status_line import Status
 
 
@@ -60,13 +63,16 @@ class LogwatchApp(App[int]):
         super().__init__()
         self.options = options
         self.clock = clock
-        self.scorer, model, self.model_warning = load_scorer(options.detector, options.model_dir, options.threshold)
-        self.model_dir = model_folder(options.model_dir)
+        loaded = load_model(options.detector, options.model_dir, first_model_here=True)
+        self.scorer = Scorer(loaded.detector, options.threshold)
+        model = loaded_info(loaded, self.scorer, chosen=options.detector == "zscore")
+        self.model_warning = loaded.warning
+        self.model_dir = loaded.folder
         self.state = MonitorState(model, clock=clock, mutes=Mutes(state_file(self.model_dir), clock))
         self.started = clock()
         self.main = MainScreen(zoom=options.zoom)
         if source is None:
-            source = open_source(options, lambda text: self.post_message(SourceNotice(text)))
+            source = open_source(options.source_spec(), on_notice=lambda text: self.post_message(SourceNotice(text)))
         self.source_name = getattr(source, "name", "source")
         self.ingest = Ingest(source, self.scorer, self.post_message)
         self.ended: str | None = None
@@ -221,7 +227,7 @@ class LogwatchApp(App[int]):
         if source is None:
             found = lines_in_memory(self.state.history, incident.peak_number)
             return lambda: found
-        if str(source).endswith(".gz"):
+        if is_compressed(source):
             return lambda: RawLines(str(source), note="a compressed file is not searched")
         return partial(lines_in_file, str(source), incident.server, incident.component, incident.peak_time)
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from logwatch.engine.errors import UserError
 from logwatch.engine.notify import NOTIFY_EVERY, notify_options
+from logwatch.engine.parse import is_compressed
 from logwatch.engine.score import parse_threshold
+from logwatch.engine.sources.open import SourceSpec, can_follow
 
 DEMO_SPEED = 360.0
 """Simulated seconds per real second for the generator demo: a simulated day every four
@@ -76,6 +78,23 @@ class MonitorOptions:
     notify_every: float = NOTIFY_EVERY
     """`--notify-every`: seconds between notifications of one server and component."""
 
+    def source_spec(self) -> SourceSpec:
+        """What the monitor reads: SOURCE, followed as it grows (a `.gz` is read once), or
+        the demo's generator. Raises UserError for standard input (the keyboard is there)
+        and for a bad config, before the UI starts."""
+        if self.source is None:
+            return SourceSpec(config=self.config, seed=self.seed, speed=self.speed)
+        path = str(self.source)
+        if path == "-":
+            raise UserError("SOURCE: the terminal UI cannot read standard input (the keyboard "
+                            "is there); give a file, or use --export OUT for a headless run")
+        if self.config is not None:
+            from logwatch.engine.config import load_config
+
+            load_config(self.config)  # used by the demo only, but a bad one is said at once
+        return SourceSpec(path, follow=can_follow(path), from_start=self.from_start,
+                          backfill=self.backfill, poll=self.poll)
+
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> MonitorOptions:
         """Raises UserError for values the monitor cannot use."""
@@ -86,7 +105,7 @@ class MonitorOptions:
         if not source:
             check_follow_only(args, False, "the built-in generator is not a file")
         else:
-            check_follow_only(args, not str(source).endswith(".gz"), "a .gz file is read once")
+            check_follow_only(args, not is_compressed(source), "a .gz file is read once")
         model = getattr(args, "model", None)
         speed = getattr(args, "speed", None)
         if speed is not None and not (speed > 0 and speed < 1e9):

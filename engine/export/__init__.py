@@ -3,8 +3,8 @@
 `open_writer(path, labels=...)` picks the format from the extension. Writers are
 incremental (`write(frame)` any number of times, then `close()` or `abort()`); by default
 they write to a hidden temporary file next to `path` and rename it into place on `close()`.
-With `append=True` (for `--follow`), CSV and JSON lines rows are appended to `path` itself,
-whole rows at a time. `WriteBehind(writer)` runs any writer on its own thread.
+With `append=True`, CSV and JSON lines rows are appended to `path` itself, whole rows at a
+time; `open_follow_export(path, labels=...)` opens the export of a `--follow` run that way. `WriteBehind(writer)` runs any writer on its own thread.
 `check_target(path)` validates OUT before any work: it removes leftover temporary files of
 killed runs (`stale`) and proves the folder takes a new file (`tempfiles`). CSV text cells
 that could start a spreadsheet formula get a leading `'` (`csv_cells`).
@@ -12,6 +12,7 @@ that could start a spreadsheet formula get a leading `'` (`csv_cells`).
 
 from logwatch.engine.export.behind import WriteBehind
 from logwatch.engine.export.columns import EXPORT_COLUMNS, export_columns, export_frame
+from logwatch.engine.export.follow import open_follow_export
 from logwatch.engine.export.writers import FORMATS, ExportWriter, check_target, open_writer
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "check_target",
     "export_columns",
     "export_frame",
+    "open_follow_export",
     "open_writer",
 ]

@@ -34,8 +34,9 @@ class CsvFormat:
     def has_labels(self) -> bool:
         return "anomalous" in self.columns
 
-    def parse(self, chunk: bytes, *, where: str, first_line: int) -> Batch:
-        """Parse complete data lines (no header); bad lines are counted, never raised."""
+    def parse(self, chunk: bytes, *, where: str, first_line: int, n_lines: int | None = None) -> Batch:
+        """Parse complete data lines (no header); bad lines are counted, never raised.
+        (`n_lines` is not needed: the lines are split here anyway.)"""
         clean = plain_lines(chunk, first_line) if is_plain(chunk) else clean_lines(chunk, first_line)
         raw, bad = self._raw(clean)
         return finish(raw, sorted(clean.bad + bad), where=where, labels=self.has_labels)

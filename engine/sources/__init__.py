@@ -1,4 +1,5 @@
-"""Live sources of entries: a file tailer and the in-process generator stream.
+"""Sources of entries: a followed file (the tailer), a file read whole, the in-process
+generator stream; `open.open_source` picks one for SOURCE.
 
-Both iterate as `Batch`es and stop cleanly on request (see `base.Source`).
+All iterate as `Batch`es and stop cleanly on request (see `base.Source`).
 """

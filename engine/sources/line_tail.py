@@ -24,10 +24,10 @@ import threading
 from collections.abc import Callable, Iterator
 
 from logwatch.engine.errors import UserError
+from logwatch.engine.parse.line_splitter import MAX_LINE_BYTES, Lines, LineSplitter
 from logwatch.engine.sources.backfill import Backfill, count_lines, start_offset
 from logwatch.engine.sources.change_waiter import ChangeWaiter
 from logwatch.engine.sources.file_identity import OpenFile, path_identity
-from logwatch.engine.sources.line_splitter import MAX_LINE_BYTES, Lines, LineSplitter
 from logwatch.engine.sources.rotated_copy import find_copy
 
 READ_BYTES = 1 << 20

@@ -12,7 +12,8 @@ import pytest
 from engine_support import read_all
 from logwatch.engine.bundle import load_bundle, write_bundle
 from logwatch.engine.errors import UserError
-from logwatch.engine.score import Scorer, make_detector
+from logwatch.engine.model_loader import make_detector
+from logwatch.engine.score import Scorer
 
 
 def test_auto_picks_the_bundle_and_scores_every_entry_in_order(tiny_bundle, generated):

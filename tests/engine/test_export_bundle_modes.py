@@ -17,9 +17,8 @@ import pytest
 
 from engine_support import run_cli
 from logwatch.engine.bundle import CHARTS_DIR, META_FILE, MODEL_FILE, load_bundle, write_bundle
-from logwatch.engine.export import open_writer
+from logwatch.engine.export import open_follow_export, open_writer
 from logwatch.engine.files import apply_umask, current_umask
-from logwatch.engine.sources.follow import open_follow_export
 
 MODES = {0o022: (0o644, 0o755), 0o077: (0o600, 0o700), 0o002: (0o664, 0o775)}
 

@@ -44,7 +44,8 @@ def export_in_blocks(detector: str, out: Path) -> bytes:
     from logwatch.engine.export import open_writer
     from logwatch.engine.headless import run_headless
     from logwatch.engine.parse import read_batches
-    from logwatch.engine.score import Scorer, make_detector
+    from logwatch.engine.model_loader import make_detector
+    from logwatch.engine.score import Scorer
 
     scorer = Scorer(make_detector(detector, MODEL if detector == "autoencoder" else None), trace_back=True)
     run_headless(read_batches(LOG, chunk_bytes=SMALL_CHUNK), scorer,

@@ -19,8 +19,9 @@ from logwatch.engine.batch import LABEL_COLUMNS, Batch
 from logwatch.engine.detect import ZScoreDetector
 from logwatch.engine.export import open_writer
 from logwatch.engine.headless import run_headless
+from logwatch.engine.model_loader import make_detector
 from logwatch.engine.parse import parse_lines
-from logwatch.engine.score import Scorer, make_detector
+from logwatch.engine.score import Scorer
 
 CUT = 3004
 """Where the input switches between labeled and unlabeled lines: inside a time step (9

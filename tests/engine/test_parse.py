@@ -205,3 +205,23 @@ def test_last_line_without_newline_is_read(tmp_path):
     path = tmp_path / "a.jsonl"
     path.write_bytes(line(entry(1)) + line(entry(2)).rstrip(b"\n"))
     assert pl.concat([b.frame for b in read_batches(path)])["value"].to_list() == [1.0, 2.0]
+
+
+def _padded(i: int, size: int) -> bytes:
+    """An entry line of exactly `size` bytes (without its ending)."""
+    short = json.dumps({**entry(i), "pad": ""}).encode()
+    return short[:-2] + b"x" * (size - len(short)) + short[-2:]
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+def test_the_over_long_rule_is_the_tails_whatever_the_line_ending(tmp_path, ending):
+    """A line of exactly MAX_LINE_BYTES is kept, one byte more is skipped; the ending does
+    not count (whole files use the tail's line splitter)."""
+    path = tmp_path / "edge.jsonl"
+    path.write_bytes(ending.join([_padded(1, MAX_LINE_BYTES), _padded(2, MAX_LINE_BYTES + 1),
+                                  line(entry(3)).rstrip(b"\n")]) + ending)
+    for chunk_bytes in (8 << 20, 64 * 1024):
+        batches = list(read_batches(path, chunk_bytes=chunk_bytes))
+        assert pl.concat([b.frame for b in batches])["value"].to_list() == [1.0, 3.0]
+        assert [(s.where, s.reason) for b in batches for s in b.bad_samples] == [
+            (f"{path}:2", "line longer than 1 MiB")]

@@ -4,6 +4,7 @@ read scored and written."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -148,3 +149,13 @@ def test_follow_refuses_standard_input(tmp_path):
     assert stderr.decode().strip().splitlines()[-1] == (
         "logwatch: --follow needs a log file path (standard input cannot be followed)"
     )
+
+
+def test_follow_refuses_a_gz_file_in_one_line(tmp_path):
+    packed, out = tmp_path / "app.jsonl.gz", tmp_path / "out.csv"
+    packed.write_bytes(gzip.compress(encode_json_lines(_entries(90))))
+    process = _follow(packed, out)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert stderr.decode() == f"logwatch: --follow {packed}: a compressed file cannot be followed\n"
+    assert stdout == b"" and not out.exists()

@@ -14,8 +14,9 @@ import pytest
 from training_support import run_training, small_log, unseen_log, write_log  # noqa: F401 (fixtures)
 
 from logwatch.engine.bundle import load_bundle
+from logwatch.engine.model_loader import make_detector
 from logwatch.engine.parse import read_batches
-from logwatch.engine.score import Scorer, make_detector
+from logwatch.engine.score import Scorer
 from logwatch.training.backends import keras_available
 from logwatch.training.models.onnx_check import onnx_predict
 

@@ -9,8 +9,9 @@ import polars as pl
 import pytest
 from training_support import run_training, small_log, write_log  # noqa: F401 (fixture)
 
+from logwatch.engine.model_loader import make_detector
 from logwatch.engine.parse import read_batches
-from logwatch.engine.score import Scorer, make_detector
+from logwatch.engine.score import Scorer
 from logwatch.training.evaluate_cmd import evaluate_source
 
 CONTEXTUAL_SEED = 12

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import gzip
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from tui_support import make_app, wait_until, write_log
+from tui_support import FROZEN_NOW, make_app, wait_until, write_log
 
 from logwatch.engine.errors import UserError
-from logwatch.tui.live_source import open_source
+from logwatch.engine.sources.open import open_source
 from logwatch.tui.options import DEMO_SPEED, MonitorOptions
 
 
@@ -27,7 +28,7 @@ def test_bad_options_are_refused_before_the_ui_starts():
     with pytest.raises(UserError, match="the threshold must be a positive number"):
         MonitorOptions.from_args(argparse.Namespace(threshold="-1"))
     with pytest.raises(UserError, match="cannot read standard input"):
-        open_source(MonitorOptions(source=Path("-")), print)
+        MonitorOptions(source=Path("-")).source_spec()
 
 
 def test_demo_defaults_and_file_defaults():
@@ -36,7 +37,7 @@ def test_demo_defaults_and_file_defaults():
     tail = MonitorOptions.from_args(argparse.Namespace(source="x.jsonl", model="~/m", from_start=True, backfill="15m"))
     assert tail.zoom is None and tail.model_dir == Path("~/m").expanduser()
     assert (tail.from_start, tail.backfill) == (True, "15m")
-    source = open_source(MonitorOptions(), print)
+    source = open_source(MonitorOptions().source_spec())
     assert source.name == f"generator {DEMO_SPEED:g}x"
 
 
@@ -100,3 +101,29 @@ async def test_a_bad_threshold_gets_the_same_words_everywhere(tmp_path, typed):
         hint = app.screen.query_one("#hint", Label)
         assert isinstance(app.screen, ThresholdInput) and str(hint.render()) == words
         app.stop_background()
+
+
+async def test_the_monitor_reads_a_gz_file_whole_once(tmp_path):
+    from logwatch.tui.app import LogwatchApp
+
+    plain = write_log(tmp_path / "log.jsonl", 300)
+    packed = tmp_path / "log.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    options = MonitorOptions(source=packed, model_dir=tmp_path / "models" / "current", auto_train=False, zoom=300.0)
+    assert not options.source_spec().follow
+    app = LogwatchApp(options, clock=lambda: FROZEN_NOW)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: app.ended is not None)
+            assert app.ended == "source ended" and app.source_name == f"read {packed}"
+            assert len(app.state.history) == 300 * 9  # every entry, read once
+    finally:
+        app.stop_background()
+
+
+def test_the_monitor_refuses_follow_options_for_a_gz_file(tmp_path):
+    packed = tmp_path / "log.jsonl.gz"
+    packed.write_bytes(gzip.compress(write_log(tmp_path / "log.jsonl", 20).read_bytes()))
+    done = _logwatch("tui", str(packed), "--from-start")
+    assert (done.returncode, done.stderr) == (
+        2, "logwatch: --from-start applies only when following SOURCE; a .gz file is read once\n")

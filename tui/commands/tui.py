@@ -16,6 +16,7 @@ from logwatch.engine.errors import UserError
 
 if TYPE_CHECKING:
     from logwatch.engine.notify import Notifier, NotifyCounts
+    from logwatch.engine.sources.base import Source
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -108,11 +109,29 @@ def _interrupt_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, handler)
 
 
+def _stop_on_signals(source: Source) -> None:
+    """Following: SIGINT and SIGTERM stop the tailer, and what was read is scored and
+    written; a second Ctrl-C interrupts at once. (Python delivers signals to the main
+    thread only.)"""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        if signum == signal.SIGINT:  # a second Ctrl-C is the usual way out
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        source.stop()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
+
+
 def _headless(args: argparse.Namespace) -> int:
-    from logwatch.engine.export import check_target, open_writer
+    from logwatch.engine.export import check_target, open_follow_export, open_writer
     from logwatch.engine.headless import run_headless
+    from logwatch.engine.model_loader import load_model
     from logwatch.engine.notify import NOTIFY_EVERY, Notifier, notify_options, notify_scored
-    from logwatch.engine.score import Scorer, make_detector
+    from logwatch.engine.score import Scorer
+    from logwatch.engine.sources.open import SourceSpec, open_source
     from logwatch.tui.options import check_follow_only
 
     command, every = notify_options(args.notify, args.notify_every, NOTIFY_EVERY)
@@ -124,7 +143,7 @@ def _headless(args: argparse.Namespace) -> int:
         load_config(args.config)  # a bad config is reported before any work
     check_follow_only(args, args.follow, "add --follow to follow it")
     check_target(args.export)
-    scorer = Scorer(make_detector(args.detector or "auto", args.model), args.threshold,
+    scorer = Scorer(load_model(args.detector or "auto", args.model).detector, args.threshold,
                     trace_back=not args.no_trace_back)
     evaluation = None
     if args.eval:  # the metrics module only when asked for
@@ -132,24 +151,24 @@ def _headless(args: argparse.Namespace) -> int:
 
         evaluation = Evaluation()
     if args.follow:  # SIGINT/SIGTERM stop the tailer; what was read is scored and written
-        from logwatch.engine.sources.follow import follow_batches, open_follow_export
-
-        batches = follow_batches(args.source, from_start=args.from_start, poll=args.poll,
-                                 backfill=args.backfill)
+        spec = SourceSpec(args.source, follow=True, from_start=args.from_start,
+                          backfill=args.backfill, poll=args.poll)
+        source = open_source(spec, on_notice=_say)
+        _stop_on_signals(source)
         open_export = lambda labels: open_follow_export(args.export, labels=labels)  # noqa: E731
     else:
         from logwatch.engine.parse.files import read_files
         from logwatch.engine.sources.paths import expand_sources
 
         _interrupt_on_sigterm()
-        batches = read_files(expand_sources(args.sources))  # an unreadable first SOURCE fails here
+        source = read_files(expand_sources(args.sources))  # an unreadable first SOURCE fails here
         open_export = lambda labels: open_writer(args.export, labels=labels)  # noqa: E731
     print(f"logwatch: {scorer.detector.why}", file=sys.stderr)
     notifier = None if command is None else Notifier(command, every=every, on_problem=_say)
     done = False
     try:
         summary = run_headless(
-            batches,
+            source,
             scorer,
             open_export,
             write_all=args.all,

@@ -17,7 +17,8 @@ NOT_ON_RAY = (("follow", "--follow"), ("eval", "--eval"), ("notify", "--notify")
 
 def run_ray(args: argparse.Namespace) -> int:
     from logwatch.engine.cluster.export import check_out, export_on_ray
-    from logwatch.engine.score import Scorer, make_detector
+    from logwatch.engine.model_loader import make_detector
+    from logwatch.engine.score import Scorer
     from logwatch.engine.sources.paths import expand_sources
     from logwatch.tui.commands.tui import _interrupt_on_sigterm
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from logwatch.engine.errors import UserError
 from logwatch.tui.messages import TrainingEnded, TrainingEvent
-from logwatch.tui.model_loader import ZSCORE_NAME, age_words
+from logwatch.tui.model_info import ZSCORE_NAME
 from logwatch.tui.retrain.job import TrainingJob, TrainingPlan
-from logwatch.tui.widgets.spark_text import number
+from logwatch.tui.widgets.spark_text import age_words, number
 
 if TYPE_CHECKING:
     from logwatch.tui.retrain.host import RetrainHost

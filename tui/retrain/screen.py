@@ -19,8 +19,7 @@ from textual.widgets import Label, ProgressBar, Static
 from logwatch.engine.monitor.compare import Comparison
 from logwatch.tui.host import host
 from logwatch.tui.literal import literal
-from logwatch.tui.model_loader import age_words
-from logwatch.tui.widgets.spark_text import number
+from logwatch.tui.widgets.spark_text import age_words, number
 
 
 class RetrainScreen(ModalScreen[None]):

@@ -16,11 +16,10 @@ from textual.widgets import Footer, Static
 
 from logwatch.tui.literal import literal
 from logwatch.tui.retrain.process import HISTORY_PREFIX, MEMORY_SOURCE
-from logwatch.tui.model_loader import age_words
 from logwatch.engine.monitor.state import ModelInfo
 from logwatch.tui.widgets.chart_view import ChartView
 from logwatch.tui.widgets.charts import histogram_chart, line_chart
-from logwatch.tui.widgets.spark_text import number
+from logwatch.tui.widgets.spark_text import age_words, number
 
 
 class ModelScreen(Screen):

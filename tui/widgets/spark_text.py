@@ -1,4 +1,4 @@
-"""Drawing sparkline rows as rich Text: bars, anomaly marks, and short number labels.
+"""Drawing sparkline rows as rich Text: bars, anomaly marks, and short number and age labels.
 
 Pure functions of numbers to Text, so widgets stay small and drawing is testable alone.
 """
@@ -79,6 +79,15 @@ def times(ratio: float) -> str:
     if mantissa == 10:
         mantissa, exponent = 1, exponent + 1
     return f"{mantissa}e{exponent}"
+
+
+def age_words(seconds: float) -> str:
+    """A duration in at most 4 characters: "45s", "12m", "3h", "5d"."""
+    seconds = max(0.0, seconds)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size:.0f}{unit}"
+    return f"{seconds:.0f}s"
 
 
 def label(left: Text, right: str, style: Style | None = None) -> Text:

@@ -1,10 +1,11 @@
-"""The line layer: complete lines only, exact line numbers, bounded buffer."""
+"""The one line splitter (whole files and tails): complete lines only, exact line numbers,
+bounded buffer."""
 
 from __future__ import annotations
 
 import random
 
-from logwatch.engine.sources.line_splitter import OVERLONG_REASON, LineSplitter
+from logwatch.engine.parse.line_splitter import OVERLONG_REASON, LineSplitter
 
 
 def _feed_all(splitter: LineSplitter, pieces: list[bytes]) -> tuple[list, list]:
@@ -42,9 +43,9 @@ def test_partial_last_line_waits_for_its_newline():
     assert not splitter.has_partial
 
 
-def test_crlf_endings_become_plain_lines_even_when_split_between_cr_and_lf():
+def test_crlf_lines_are_kept_whole_even_when_split_between_cr_and_lf():
     lines, _ = _feed_all(LineSplitter(), [b"a\r\nb\r", b"\nc\r\n"])
-    assert lines == [(1, b"a"), (2, b"b"), (3, b"c")]
+    assert lines == [(1, b"a\r"), (2, b"b\r"), (3, b"c\r")]  # the parsers take "\r\n"
 
 
 def test_overlong_line_inside_a_piece_is_skipped_and_numbering_continues():
@@ -84,3 +85,19 @@ def test_finish_counts_an_unterminated_last_line_and_cut_reports_it():
     _feed_all(splitter, [b"x\nhalf"])
     assert splitter.cut("cut").skipped == [(2, "cut")]
     assert not splitter.has_partial
+
+
+def test_lines_near_the_limit_match_a_line_by_line_reading():
+    """The bulk checks (a length bound, then aligned blocks, then numpy) agree with the
+    plain rule applied to each line, however the input is cut."""
+    rng = random.Random(11)
+    for limit in (8, 9, 64):
+        rows = [b"v" * rng.choice([0, 1, limit - 1, limit, limit + 1, 2 * limit, 3 * limit + 1])
+                for _ in range(400)]
+        ends = [rng.choice([b"\n", b"\r\n"]) for _ in rows]  # the ending never counts
+        data = b"".join(row + end for row, end in zip(rows, ends))
+        expected = [(n, row + end[:-1]) for n, (row, end) in enumerate(zip(rows, ends), 1) if len(row) <= limit]
+        too_long = [(n, OVERLONG_REASON) for n, row in enumerate(rows, 1) if len(row) > limit]
+        for pieces in ([data], _random_pieces(data, rng)):
+            lines, skipped = _feed_all(LineSplitter(max_line_bytes=limit), pieces)
+            assert (lines, sorted(skipped)) == (expected, too_long)
