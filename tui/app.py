@@ -21,11 +21,13 @@ from textual.screen import ModalScreen, Screen
 from logwatch.engine.batch import Batch
 from logwatch.engine.errors import UserError
 from logwatch.engine.model_loader import load_model
+from logwatch.engine.monitor.feed import Incident
 from logwatch.engine.monitor.feed_query import FeedQuery
+from logwatch.engine.monitor.history_lines import lines_in_memory
+from logwatch.engine.monitor.model_info import loaded_info
 from logwatch.engine.monitor.mutes import Mutes, state_file
 from logwatch.engine.monitor.raw_lines import RawLines, lines_in_file
-from logwatch.engine.monitor.feed import Incident
-from logwatch.engine.monitor.history_lines import lines_in_memory
+from logwatch.engine.monitor.state import FLAGGED_WINDOW_SECONDS, THRESHOLD_STEP, ModelInfo, MonitorState
 from logwatch.engine.notify import STOP_WAIT, Notifier
 from logwatch.engine.parse import is_compressed
 from logwatch.engine.score import Scorer
@@ -33,11 +35,9 @@ from logwatch.engine.sources.open import open_source
 from logwatch.tui.ingest import Ingest
 from logwatch.tui.keys import KEYS
 from logwatch.tui.messages import IngestEnded, NotifyProblem, Scored, SourceNotice, TrainingEnded, TrainingEvent
-from logwatch.tui.model_info import loaded_info
 from logwatch.tui.options import MonitorOptions
-from logwatch.tui.screens.main import MainScreen
-from logwatch.engine.monitor.state import FLAGGED_WINDOW_SECONDS, THRESHOLD_STEP, ModelInfo, MonitorState
 from logwatch.tui.retrain.control import TrainingControl
+from logwatch.tui.screens.main import MainScreen
 from logwatch.tui.widgets.spark_text import age_words, number
 from logwatch.tui.widgets.status_line import Status
 

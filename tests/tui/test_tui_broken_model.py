@@ -13,7 +13,7 @@ import pytest
 from tui_support import FROZEN_NOW, Finite, generated, wait_until
 
 from logwatch.engine.bundle import default_model_dir
-from logwatch.tui.model_info import ZSCORE_NAME
+from logwatch.engine.monitor.model_info import ZSCORE_NAME
 
 DAMAGE = {"model.onnx": b"definitely not onnx", "model.json": b"{not json"}
 """What each test writes over one file of a real bundle."""

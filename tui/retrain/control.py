@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from logwatch.engine.errors import UserError
 from logwatch.tui.messages import TrainingEnded, TrainingEvent
-from logwatch.tui.model_info import ZSCORE_NAME
+from logwatch.engine.monitor.model_info import ZSCORE_NAME
 from logwatch.tui.retrain.job import TrainingJob, TrainingPlan
 from logwatch.tui.widgets.spark_text import age_words, number
 

@@ -19,7 +19,7 @@ from textual.message import Message
 from logwatch.engine.errors import UserError
 from logwatch.engine.monitor.compare import compare
 from logwatch.tui.messages import TrainingEnded, TrainingEvent
-from logwatch.tui.model_info import scorer_from_bundle
+from logwatch.engine.monitor.model_info import scorer_from_bundle
 from logwatch.tui.retrain.process import MEMORY_SOURCE, TrainingRun, candidate_dir, write_training_data
 from logwatch.engine.monitor.state import ModelInfo
 
