@@ -9,6 +9,8 @@ of those six.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 FORMULA_START = r"^[=+\-@\t\r]"
@@ -27,3 +29,8 @@ def protect_text_cells(frame: pl.DataFrame) -> pl.DataFrame:
         .alias(name)
         for name in text
     )
+
+
+def protect_text(text: str) -> str:
+    """One text cell, protected the same way (for CSV written row by row)."""
+    return "'" + text if re.match(FORMULA_START, text) else text

@@ -7,20 +7,18 @@ import csv
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
 from logwatch.engine.errors import UserError
+from logwatch.engine.export.csv_cells import protect_text
+from logwatch.engine.export.tempfiles import make_temp
 from logwatch.engine.monitor.feed import Incident
 
 FORMATS = (".csv", ".jsonl")
 FIELDS = ("first", "last", "server", "component", "count", "value", "expected", "score", "x_thr",
           "reason", "kind", "acknowledged")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A CSV text cell starting with one of these is a formula to a spreadsheet (OWASP CSV
-injection): it is written with a leading single quote."""
 
 
 def write_incidents(path: Path, incidents: Iterable[Incident], factor: float) -> int:
@@ -30,9 +28,8 @@ def write_incidents(path: Path, incidents: Iterable[Incident], factor: float) ->
     if path.suffix.lower() not in FORMATS:
         raise UserError(f"{path}: the name must end in {' or '.join(FORMATS)}")
     rows = [_row(i, factor) for i in incidents]
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, temp = make_temp(path)
     except OSError as error:
         raise UserError(f"{path}: cannot write there ({error.strerror or error})") from None
     try:
@@ -45,7 +42,7 @@ def write_incidents(path: Path, incidents: Iterable[Incident], factor: float) ->
                 out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         os.replace(temp, path)
     except OSError as error:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise UserError(f"{path}: cannot write there ({error.strerror or error})") from None
     return len(rows)
 
@@ -69,6 +66,4 @@ def _finite(value: float) -> float | None:
 
 
 def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return protect_text(value) if isinstance(value, str) else value

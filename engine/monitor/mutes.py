@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from logwatch.engine.export.tempfiles import make_temp
 
 STATE_FILE = "monitor-state.json"
 FORMAT_VERSION = 1
@@ -96,13 +97,13 @@ class Mutes:
         text = json.dumps({"format_version": FORMAT_VERSION, "mutes": timed}, indent=1)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+            fd, temp = make_temp(self.path)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
                     out.write(text)
                 os.replace(temp, self.path)
             except BaseException:
-                os.unlink(temp)
+                temp.unlink(missing_ok=True)
                 raise
         except OSError as error:
             self.problem = f"{self.path}: mutes not saved ({error.strerror or error})"

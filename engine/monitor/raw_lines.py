@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
 
-from logwatch.engine.sources.backfill import count_lines
+from logwatch.engine.sources.backfill import count_lines, record_time
 
 BLOCK_BYTES = 1 << 20
 SEARCH_BYTES = 64 << 20
@@ -23,6 +23,7 @@ CONTEXT_BYTES = 1 << 16
 """Bytes read on either side of the line found, for the lines around it."""
 AROUND = 3
 """Lines shown before and after the peak's line."""
+EPOCH = datetime(1970, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +85,13 @@ def _find(fd: int, size: int, server: bytes, component: bytes, wanted: tuple[str
 def _entry(line: bytes) -> tuple[str, str, int] | None:
     try:
         record = json.loads(line)
-        stamp = datetime.fromisoformat(record["timestamp"])
         server, component = record["server"], record["component"]
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError):
         return None
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=timezone.utc)
-    return str(server), str(component), round(stamp.timestamp() * 1_000_000)
+    stamp = record_time(record)
+    if stamp is None:
+        return None
+    return str(server), str(component), (stamp - EPOCH) // timedelta(microseconds=1)
 
 
 def _around(fd: int, size: int, start: int, end: int, around: int) -> tuple[RawLine, ...]:

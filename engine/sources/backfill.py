@@ -105,8 +105,16 @@ def _complete_lines_backward(fd: int, size: int) -> Iterator[tuple[int, int]]:
 def _timestamp(line: bytes) -> datetime | None:
     """The entry's timestamp as naive UTC, or None for a line that is not an entry."""
     try:
-        value = json.loads(line)["timestamp"]
-        stamp = datetime.fromisoformat(value)
+        return record_time(json.loads(line))
+    except ValueError:
+        return None
+
+
+def record_time(record: object) -> datetime | None:
+    """A parsed JSON entry's timestamp as naive UTC, or None when it has none the parser
+    would accept (missing, not ISO 8601, out of range)."""
+    try:
+        stamp = datetime.fromisoformat(record["timestamp"])  # type: ignore[index]
         if stamp.tzinfo is not None:
             stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
     except (ValueError, KeyError, TypeError, AttributeError, OverflowError):

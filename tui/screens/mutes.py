@@ -12,12 +12,8 @@ from textual.widgets.option_list import Option
 
 from logwatch.engine.monitor.mutes import Mute, Mutes
 from logwatch.tui.literal import literal
+from logwatch.tui.widgets.spark_text import age_words
 from logwatch.tui.screens.server_picker import VimOptionList
-
-
-def left_words(seconds: float) -> str:
-    minutes = max(1, round(seconds / 60))
-    return f"{minutes} min left" if minutes < 120 else f"{minutes / 60:.1f} h left"
 
 
 class MutesScreen(ModalScreen[None]):
@@ -48,7 +44,7 @@ class MutesScreen(ModalScreen[None]):
         now = self.mutes.clock()
         for index, mute in enumerate(self.shown):
             label = literal(mute.what())
-            label.append(Text("   " + ("until restart" if mute.until is None else left_words(mute.until - now))))
+            label.append(Text("   " + ("until restart" if mute.until is None else f"{age_words(mute.until - now)} left")))
             options.add_option(Option(label, id=str(index)))
         if self.shown:
             options.highlighted = 0
