@@ -29,6 +29,14 @@ def choose_backend(requested: str | None) -> tuple[str, str]:
     return "sklearn", "default: TensorFlow is not installed"
 
 
+def choose_encoder(requested: str | None, backend: str) -> str:
+    """The encoder to build: the requested one, else conv with keras and dense with
+    scikit-learn (its MLPRegressor has no convolutions)."""
+    if requested == "conv" and backend == "sklearn":
+        raise UserError("--encoder conv needs --backend keras (scikit-learn builds dense layers only)")
+    return requested or ("conv" if backend == "keras" else "dense")
+
+
 def load_backend(name: str) -> ModuleType:
     """The module with `fit(train, val, config, on_epoch) -> Fitted` for `name`."""
     if name == "keras":

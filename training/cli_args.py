@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from logwatch.training.models.base import FitConfig
+from logwatch.training.models.base import ENCODERS, FitConfig
 
 DEFAULT_ALARMS_PER_DAY = 2.0
 """False alarms a server may raise per day of normal data: the automatic threshold flags
@@ -30,6 +30,10 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         "--backend",
         choices=("keras", "sklearn"),
         help="keras (TensorFlow) or sklearn; default keras when TensorFlow is installed",
+    )
+    parser.add_argument(
+        "--encoder", choices=ENCODERS,
+        help="conv: 1-D convolutions read each window's shape (keras; the default with it); dense: dense layers only (the default with sklearn)",
     )
     parser.add_argument("--window", type=_positive_int, metavar="W", help="time steps per window (default: the engine's, 16)")
     parser.add_argument("--epochs", type=_positive_int, default=defaults.epochs, metavar="N", help=f"most epochs (early stopping usually ends sooner; default {defaults.epochs})")

@@ -42,6 +42,7 @@ def options_from_args(args: argparse.Namespace):
             batch_size=defaults.batch_size,
             learning_rate=defaults.learning_rate,
             seed=args.seed,
+            encoder=args.encoder,
         ),
     )
 

@@ -33,7 +33,7 @@ from logwatch.engine.window import (
 )
 from logwatch.training import charts
 from logwatch.training.augment import AMPLITUDE, CORRUPT_SHARE, ServerRows, corrupted_features
-from logwatch.training.backends import choose_backend, load_backend
+from logwatch.training.backends import choose_backend, choose_encoder, load_backend
 from logwatch.training.cli_args import DEFAULT_ALARMS_PER_DAY, DEFAULT_MAX_ENTRIES
 from logwatch.training.data import TrainingData, read_training_data
 from logwatch.training.models.base import ONNX_INPUT, ONNX_OUTPUT, FitConfig, auto_bottleneck
@@ -110,6 +110,7 @@ def train(options: TrainOptions, progress: Progress) -> TrainResult:
     """Run a whole training and write the bundle; raises UserError on bad input."""
     started = time.monotonic()
     backend, why = choose_backend(options.backend)
+    encoder = choose_encoder(options.fit.encoder, backend)
     out = Path(options.out).expanduser() if options.out else default_model_dir()
     progress.emit(
         "start", backend=backend, backend_reason=why, source=options.source,
@@ -133,7 +134,12 @@ def train(options: TrainOptions, progress: Progress) -> TrainResult:
     train_x, val_x = windows.x[split.train], windows.x[split.val]
     rng = np.random.default_rng(options.fit.seed)
     val_in = prepared.corrupted(np.random.default_rng(options.fit.seed + 1))[split.val]
-    fit = options.fit if options.fit.bottleneck else replace(options.fit, bottleneck=auto_bottleneck(spec.n_components))
+    fit = replace(
+        options.fit,
+        bottleneck=options.fit.bottleneck or auto_bottleneck(spec.n_components),
+        encoder=encoder,
+        sequence=(spec.window, spec.n_components),
+    )
     fitted = load_backend(backend).fit(
         lambda epoch: prepared.corrupted(rng)[split.train], train_x, val_in, val_x,
         fit, _epoch_reporter(fit, progress),
@@ -178,7 +184,7 @@ def train(options: TrainOptions, progress: Progress) -> TrainResult:
         metrics=metrics,
         history=fitted.history,
         error_histogram=error_histogram(normal, value),
-        model={"hidden": fit.hidden, "bottleneck": fit.bottleneck, "seed": fit.seed},
+        model={"encoder": fit.encoder, "hidden": fit.hidden, "bottleneck": fit.bottleneck, "seed": fit.seed},
     )
     with tempfile.TemporaryDirectory(prefix="logwatch-charts-") as folder:
         charts.loss_curves(fitted.history, fitted.best_epoch, Path(folder) / charts.LOSS_CURVES)

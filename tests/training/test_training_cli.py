@@ -56,7 +56,7 @@ def test_bundle_has_the_model_the_metadata_and_the_charts(trained):
     out, _ = trained
     bundle = load_bundle(out)
     meta = bundle.meta
-    assert meta["backend"] == "sklearn"
+    assert meta["backend"] == "sklearn" and meta["model"]["encoder"] == "dense"
     assert meta["components"] == ["CPU", "Memory", "Disk"] and meta["step_seconds"] == 10.0
     assert meta["threshold"]["method"] in ("pot", "quantile")
     # The default budget is two false alarms per server and day: at a 10 s step, 2 in 8,640.
@@ -140,11 +140,20 @@ def test_too_little_data_says_so(tmp_path):
 
 @pytest.mark.parametrize("args", [
     ["--epochs", "0"], ["--target-far", "0.7"], ["--backend", "torch"], ["--alarms-per-day", "0"],
-    ["--alarms-per-day", "3", "--target-far", "0.001"],
+    ["--alarms-per-day", "3", "--target-far", "0.001"], ["--encoder", "lstm"],
 ])
 def test_bad_options_are_rejected_by_the_parser(small_log, args):
     result = run_training(str(small_log), *args)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_a_convolutional_encoder_with_scikit_learn_is_one_line_exit_2(small_log, tmp_path):
+    result = run_training(str(small_log), "--out", str(tmp_path / "m"), *FAST, "--encoder", "conv")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "logwatch: --encoder conv needs --backend keras (scikit-learn builds dense layers only)"
+    )
+    assert not (tmp_path / "m").exists()
 
 
 def test_importing_training_and_the_sklearn_backend_never_import_tensorflow(small_log, tmp_path):
@@ -172,6 +181,7 @@ def test_keras_backend_writes_the_same_bundle_format_and_the_engine_scores_with_
     assert next(e for e in events if e["event"] == "export")["max_abs_diff"] < 1e-4
     bundle = load_bundle(out)
     assert bundle.backend == "keras" and bundle.onnx_input == "features"
+    assert bundle.meta["model"]["encoder"] == "conv"  # keras's default
     scorer = Scorer(make_detector("autoencoder", out))
     scored = pl.concat([scorer.score(b) for b in read_batches(unseen_log)] + [scorer.flush()])
     assert scored.height == 18_000 and scored["score"].drop_nulls().len() > 17_000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import onnx
 import pytest
 
 from logwatch.training.backends import keras_available, load_backend
@@ -18,13 +19,13 @@ def _low_rank_rows(n: int, seed: int = 0) -> np.ndarray:
     return (np.tanh(latent @ mixing) + 0.05 * rng.normal(size=(n, 16))).astype(np.float32)
 
 
-def _fit(backend: str, epochs: int = 8):
+def _fit(backend: str, epochs: int = 8, **shape):
     rows = _low_rank_rows(4000)
     train, val = rows[:3200], rows[3200:]
     seen: list[tuple[int, float, float]] = []
     fitted = load_backend(backend).fit(
         lambda epoch: train, train, val, val,
-        FitConfig(hidden=32, bottleneck=2, epochs=epochs, patience=3, seed=1),
+        FitConfig(hidden=32, bottleneck=2, epochs=epochs, patience=3, seed=1, **shape),
         lambda e, loss, val_loss: seen.append((e, loss, val_loss)),
     )
     return fitted, seen, val
@@ -52,6 +53,23 @@ def test_sklearn_autoencoder_learns_and_exports_an_equivalent_onnx_graph():
 @pytest.mark.skipif(not keras_available(), reason="needs the keras extra (TensorFlow)")
 def test_keras_autoencoder_learns_and_exports_an_equivalent_onnx_graph():
     _check(*_fit("keras"))
+
+
+@pytest.mark.slow
+@pytest.mark.keras
+@pytest.mark.skipif(not keras_available(), reason="needs the keras extra (TensorFlow)")
+def test_the_convolutional_autoencoder_ships_as_dense_layers_that_compute_the_same():
+    # 16 features: a window of 4 steps x 3 components (step-major), then 4 extras.
+    fitted, seen, val = _fit("keras", encoder="conv", sequence=(4, 3))
+    _check(fitted, seen, val)
+    # Folding is exact everywhere, not only near the data: inputs far outside it, and the
+    # window's edges (where the convolutions pad) each moved alone.
+    wild = np.random.default_rng(5).normal(scale=4.0, size=(300, 16)).astype(np.float32)
+    edges = np.zeros((16, 16), np.float32) + np.eye(16, dtype=np.float32) * 3.0
+    for rows in (wild, edges):
+        np.testing.assert_allclose(onnx_predict(fitted.onnx, rows), fitted.predict(rows), atol=1e-4)
+    operators = {node.op_type for node in onnx.load_from_string(fitted.onnx).graph.node}
+    assert "MatMul" in operators and not operators & {"Conv", "ConvTranspose"}, operators
 
 
 def test_sklearn_training_is_reproducible_with_a_seed():

@@ -42,6 +42,17 @@ class FitConfig:
     batch_size: int = 256
     learning_rate: float = 2e-3
     seed: int = 0
+    encoder: str | None = None
+    """conv: two 1-D convolutions read the window's steps before the dense encoder (keras
+    only; see `conv_encoder`); dense: dense layers only. None: conv with keras, dense with
+    scikit-learn (`backends.choose_encoder`)."""
+    sequence: tuple[int, int] | None = None
+    """(steps, components): the first steps x components features of a row hold the
+    window's values, step-major. Set by training from the feature spec; the conv encoder
+    needs it."""
+
+
+ENCODERS = ("conv", "dense")
 
 
 def auto_bottleneck(components: int) -> int:

@@ -20,6 +20,7 @@ from logwatch.training.models.base import (
     InputMaker,
     run_epochs,
 )
+from logwatch.training.models.conv_encoder import build_conv, fold_to_dense
 
 
 def _import_tensorflow():
@@ -33,8 +34,12 @@ def _import_tensorflow():
 
 
 def build(n_features: int, config: FitConfig):
-    """features -> hidden -> bottleneck -> hidden -> features (linear output)."""
+    """The convolutional autoencoder (`conv_encoder`), or the dense one:
+    features -> hidden -> bottleneck -> hidden -> features (linear output)."""
     import keras
+
+    if config.encoder == "conv":
+        return build_conv(n_features, config)
 
     return keras.Sequential(
         [
@@ -83,7 +88,8 @@ def fit(
     def predict(x: np.ndarray) -> np.ndarray:
         return model.predict(np.asarray(x, dtype=np.float32), batch_size=4096, verbose=0)
 
-    return Fitted("keras", predict, to_onnx(model, target.shape[1]), history, best)
+    exported = fold_to_dense(model, target.shape[1], config) if config.encoder == "conv" else model
+    return Fitted("keras", predict, to_onnx(exported, target.shape[1]), history, best)
 
 
 def to_onnx(model, n_features: int) -> bytes:
