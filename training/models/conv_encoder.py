@@ -22,7 +22,7 @@ import numpy as np
 
 from logwatch.training.models.base import ONNX_INPUT, FitConfig
 
-FILTERS = (16, 8)
+FILTERS = (32, 16)
 """Filters of the two convolutions (the second one halves the steps)."""
 KERNEL = 3
 """Steps each convolution looks at."""
