@@ -73,13 +73,18 @@ class LogwatchApp(App[int]):
         self.main = MainScreen(zoom=options.zoom)
         if source is None:
             source = open_source(options.source_spec(), on_notice=lambda text: self.post_message(SourceNotice(text)))
-        self.source_name = getattr(source, "name", "source")
+        self.source = source
         self.ingest = Ingest(source, self.scorer, self.post_message)
         self.ended: str | None = None
         self.training = TrainingControl(self)
         self.notifier = None if options.notify is None else Notifier(
             options.notify, every=options.notify_every, on_problem=lambda text: self.post_message(NotifyProblem(text)))
         """Runs `--notify` for each incident the feed opens (on its own thread)."""
+
+    @property
+    def source_name(self) -> str:
+        """The source in a few words (a followed set says how many files it holds now)."""
+        return str(getattr(self.source, "name", "source"))
 
     def get_default_screen(self) -> Screen:
         return self.main
@@ -260,7 +265,9 @@ class LogwatchApp(App[int]):
         from logwatch.tui.screens.info import InfoScreen
 
         since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.started))
-        self.push_screen(InfoScreen([(self.source_name, self.state.counts)], since))
+        files = getattr(self.source, "files", None)
+        self.push_screen(InfoScreen([(self.source_name, self.state.counts)], since,
+                                    files=None if files is None else files()))
 
     def ask_export_feed(self, query: FeedQuery) -> None:
         from logwatch.engine.monitor.incident_export import write_incidents

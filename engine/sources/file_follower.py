@@ -90,6 +90,11 @@ class FileFollower:
         """The open file's device and inode (None while none is open)."""
         return None if self._file is None else self._file.identity
 
+    @property
+    def head(self) -> bytes:
+        """The open file's first line as far as known (b"": none open, or none complete)."""
+        return b"" if self._file is None else self._file.head
+
     def first_line(self) -> bytes | None:
         """Line 1 of the file being read (to learn its format), or None if none is open."""
         file = self._copy or self._file
