@@ -3,6 +3,7 @@ several files are followed, each file with its state and counts (a long list scr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from rich.table import Table
@@ -63,11 +64,22 @@ class InfoScreen(ModalScreen[None]):
 
 
 def _files_table(files: Sequence[FileReport]) -> Table:
-    table = Table(box=None, padding=(0, 2, 0, 0), title=f"{len(files):,} files", title_justify="left")
+    """The files by name within their common folder (named once, above them)."""
+    folder = _common_folder([f.path for f in files])
+    title = literal(f"{len(files):,} files" + (f" in {folder}" if folder else ""))
+    table = Table(box=None, padding=(0, 2, 0, 0), title=title, title_justify="left")
     table.add_column("file", overflow="ellipsis", no_wrap=True)
     table.add_column("state")
     table.add_column("read", justify="right")
     table.add_column("bad", justify="right")
     for file in files:
-        table.add_row(literal(file.path), file.state, f"{file.lines:,}", f"{file.bad:,}")
+        name = os.path.relpath(file.path, folder) if folder else file.path
+        table.add_row(literal(name), Text(file.state), f"{file.lines:,}", f"{file.bad:,}")
     return table
+
+
+def _common_folder(paths: list[str]) -> str:
+    try:
+        return os.path.commonpath([os.path.dirname(p) for p in paths]) if paths else ""
+    except ValueError:  # relative and absolute paths mixed
+        return ""
