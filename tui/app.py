@@ -226,15 +226,20 @@ class LogwatchApp(App[int]):
             self.push_screen(DetailsScreen(incident, self.state.history, self.state.factor, self._raw_lines(incident)))
 
     def _raw_lines(self, incident: Incident) -> Callable[[], RawLines]:
-        """How to find the log lines behind `incident`: in the file when tailing one (a
-        `.gz` is read whole, not searched), from memory for the generator."""
+        """How to find the log lines behind `incident`: in the file when tailing one (or, for
+        several, the file the server's entries came from; a `.gz` is read whole, not
+        searched), from memory for the generator."""
         source = self.options.source
         if source is None:
             found = lines_in_memory(self.state.history, incident.peak_number)
             return lambda: found
-        if is_compressed(source):
-            return lambda: RawLines(str(source), note="a compressed file is not searched")
-        return partial(lines_in_file, str(source), incident.server, incident.component, incident.peak_time)
+        file_of = getattr(self.source, "file_of", None)
+        path = str(source) if file_of is None else file_of(incident.server)
+        if path is None:
+            return lambda: RawLines(self.source_name, note=f"no file has given entries of {incident.server} yet")
+        if is_compressed(path):
+            return lambda: RawLines(path, note="a compressed file is not searched")
+        return partial(lines_in_file, path, incident.server, incident.component, incident.peak_time)
 
     def ask_mute(self, server: str, component: str) -> None:
         from logwatch.tui.screens.mute import MuteChoice, MuteScreen

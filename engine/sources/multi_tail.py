@@ -26,6 +26,7 @@ from logwatch.engine.batch import MAX_BAD_SAMPLES, Batch
 from logwatch.engine.parse import is_compressed
 from logwatch.engine.sources.backfill import Backfill
 from logwatch.engine.sources.change_waiter import ChangeWaiter
+from logwatch.engine.sources.fd_limit import make_room_for
 from logwatch.engine.sources.file_follower import READ_BYTES
 from logwatch.engine.sources.file_set import FileSet
 from logwatch.engine.sources.member import FileReport, Member, TailedFile, WholeGzFile
@@ -76,7 +77,9 @@ class MultiTail:
         self._on_notice = on_notice
         self._notices: list[str] = []
         self._stop = threading.Event()
+        self._servers: dict[str, str] = {}  # server -> the file its latest entries came from
         self._files = FileSet(sources, self._member)
+        make_room_for(len(self._files.members()))
         self._waiter = ChangeWaiter(
             self._files.folders(),
             self._stop,
@@ -111,6 +114,10 @@ class MultiTail:
         """Each file with its state and counts, in the order they joined (any thread)."""
         return [member.report() for member in self._files.members()]
 
+    def file_of(self, server: str) -> str | None:
+        """The file `server`'s latest entries came from (None: none seen); any thread."""
+        return self._servers.get(server)
+
     def stop(self) -> None:
         """End iteration after the batch in hand. Safe from any thread or signal handler."""
         self._stop.set()
@@ -127,6 +134,8 @@ class MultiTail:
                     joined = self._files.rescan()
                     for member in joined:
                         self._notices.append(f"new file {member.path}; reading it from its start")
+                    if joined:
+                        make_room_for(len(self._files.members()))
                     if joined and self._waiter.watch(self._files.folders()):
                         due = self._files.members()  # the watch restarted: look at everything
                     else:
@@ -206,6 +215,8 @@ class MultiTail:
             if more:
                 again.append(member)
             if batch is not None:
+                for server in batch.frame.get_column("server").unique().to_list():
+                    self._servers[server] = member.path
                 parts.append(batch)
                 size += batch.frame.estimated_size()
                 if size >= self.batch_bytes:

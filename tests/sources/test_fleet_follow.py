@@ -102,23 +102,30 @@ def _inotify_watches(pid: int) -> int:
     return watches
 
 
-def test_a_thousand_files_take_one_watch_and_a_few_threads(tmp_path):
+def _threads(process: subprocess.Popen) -> int:
+    return len(os.listdir(f"/proc/{process.pid}/task"))
+
+
+def test_a_thousand_files_take_one_watch_and_no_more_threads_than_one_file(tmp_path):
     logs, out = tmp_path / "logs", tmp_path / "scored.jsonl"
-    writer = FleetWriter(logs, 1_000, seed=6, bad_share=0.0)
-    writer.create(lines_each=2)
+    FleetWriter(logs, 1_000, seed=6, bad_share=0.0).create(lines_each=2)
+    FleetWriter(tmp_path / "one", 1, seed=6, bad_share=0.0).create(lines_each=2)
     process = _follow(out, logs, extra=("--from-start",))
+    single = _follow(tmp_path / "single.jsonl", tmp_path / "one", extra=("--from-start",))
     try:
         _wait_for_stderr(process, r"^logwatch: following 1,000 files in 1 folder")
-        threads = len(os.listdir(f"/proc/{process.pid}/task"))
+        _wait_for_stderr(single, r"^logwatch: following 1 file in 1 folder")
+        _wait_until_stable(out)
+        _wait_until_stable(tmp_path / "single.jsonl")
         assert _inotify_watches(process.pid) == 1  # the folder, not each file
-        assert threads <= 16, threads  # the same for 1 file: main, read-ahead, write-behind, libraries' pools
+        threads = _threads(process)  # main, read-ahead, write-behind, the watch, libraries' pools
+        assert threads <= _threads(single) + 1, (threads, _threads(single))
         added = logs / "web-1001.log"
         added.write_text(json.dumps({"timestamp": "2025-01-05T01:00:00", "server": "new",
                                      "component": "CPU", "value": -1}) + "\n")
         _wait_for_stderr(process, r"new file \S*web-1001.log; reading it from its start")
-        assert len(os.listdir(f"/proc/{process.pid}/task")) <= threads
-        _wait_until_stable(out)
+        assert _threads(process) <= threads
     finally:
-        writer.close()
+        _stop(single)
         stdout, _ = _stop(process)
     assert re.search(r"read 2,001 entries", stdout), stdout

@@ -61,6 +61,7 @@ async def test_the_monitor_scores_every_line_of_20_rotated_files_once(tmp_path):
         assert "21 files" in shown and "web-01.log" in shown and "following" in shown
         new = next(f for f in app.source.files() if f.path.endswith(written.new_file))
         assert new.state == "following" and new.lines > 20
+        assert app.source.file_of("web-03") == str(logs / "web-03.log")  # where details look for lines
 
 
 def _inotify_watches() -> int:
