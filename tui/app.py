@@ -73,13 +73,18 @@ class LogwatchApp(App[int]):
         self.main = MainScreen(zoom=options.zoom)
         if source is None:
             source = open_source(options.source_spec(), on_notice=lambda text: self.post_message(SourceNotice(text)))
-        self.source_name = getattr(source, "name", "source")
+        self.source = source
         self.ingest = Ingest(source, self.scorer, self.post_message)
         self.ended: str | None = None
         self.training = TrainingControl(self)
         self.notifier = None if options.notify is None else Notifier(
             options.notify, every=options.notify_every, on_problem=lambda text: self.post_message(NotifyProblem(text)))
         """Runs `--notify` for each incident the feed opens (on its own thread)."""
+
+    @property
+    def source_name(self) -> str:
+        """The source in a few words (a followed set says how many files it holds now)."""
+        return str(getattr(self.source, "name", "source"))
 
     def get_default_screen(self) -> Screen:
         return self.main
@@ -221,15 +226,20 @@ class LogwatchApp(App[int]):
             self.push_screen(DetailsScreen(incident, self.state.history, self.state.factor, self._raw_lines(incident)))
 
     def _raw_lines(self, incident: Incident) -> Callable[[], RawLines]:
-        """How to find the log lines behind `incident`: in the file when tailing one (a
-        `.gz` is read whole, not searched), from memory for the generator."""
+        """How to find the log lines behind `incident`: in the file when tailing one (or, for
+        several, the file the server's entries came from; a `.gz` is read whole, not
+        searched), from memory for the generator."""
         source = self.options.source
         if source is None:
             found = lines_in_memory(self.state.history, incident.peak_number)
             return lambda: found
-        if is_compressed(source):
-            return lambda: RawLines(str(source), note="a compressed file is not searched")
-        return partial(lines_in_file, str(source), incident.server, incident.component, incident.peak_time)
+        file_of = getattr(self.source, "file_of", None)
+        path = str(source) if file_of is None else file_of(incident.server)
+        if path is None:
+            return lambda: RawLines(self.source_name, note=f"no file has given entries of {incident.server} yet")
+        if is_compressed(path):
+            return lambda: RawLines(path, note="a compressed file is not searched")
+        return partial(lines_in_file, path, incident.server, incident.component, incident.peak_time)
 
     def ask_mute(self, server: str, component: str) -> None:
         from logwatch.tui.screens.mute import MuteChoice, MuteScreen
@@ -260,7 +270,9 @@ class LogwatchApp(App[int]):
         from logwatch.tui.screens.info import InfoScreen
 
         since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.started))
-        self.push_screen(InfoScreen([(self.source_name, self.state.counts)], since))
+        files = getattr(self.source, "files", None)
+        self.push_screen(InfoScreen([(self.source_name, self.state.counts)], since,
+                                    files=None if files is None else files()))
 
     def ask_export_feed(self, query: FeedQuery) -> None:
         from logwatch.engine.monitor.incident_export import write_incidents

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from logwatch.engine.errors import UserError
@@ -48,7 +48,9 @@ def check_follow_only(args: argparse.Namespace, following: bool, otherwise: str)
 @dataclass(frozen=True)
 class MonitorOptions:
     source: Path | None = None
-    """Log file to tail; None runs the in-process generator (the demo)."""
+    """Log file to tail (the first SOURCE); None runs the in-process generator (the demo)."""
+    more_sources: tuple[str, ...] = ()
+    """Further SOURCEs: all are followed together (as a glob or folder `source` is)."""
     model_dir: Path | None = None
     """Bundle folder (`--model`); None is the per-user default."""
     detector: str = "auto"
@@ -85,15 +87,16 @@ class MonitorOptions:
         if self.source is None:
             return SourceSpec(config=self.config, seed=self.seed, speed=self.speed)
         path = str(self.source)
-        if path == "-":
+        if path == "-" or "-" in self.more_sources:
             raise UserError("SOURCE: the terminal UI cannot read standard input (the keyboard "
                             "is there); give a file, or use --export OUT for a headless run")
         if self.config is not None:
             from logwatch.engine.config import load_config
 
             load_config(self.config)  # used by the demo only, but a bad one is said at once
-        return SourceSpec(path, follow=can_follow(path), from_start=self.from_start,
-                          backfill=self.backfill, poll=self.poll)
+        spec = SourceSpec(path, self.more_sources, from_start=self.from_start, backfill=self.backfill,
+                          poll=self.poll)
+        return replace(spec, follow=spec.is_set or can_follow(path))
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> MonitorOptions:
@@ -102,10 +105,11 @@ class MonitorOptions:
         if threshold is not None:
             threshold = parse_threshold(threshold)
         source = getattr(args, "source", None)
+        sources = getattr(args, "sources", None) or ([source] if source else [])
         if not source:
             check_follow_only(args, False, "the built-in generator is not a file")
         else:
-            check_follow_only(args, not is_compressed(source), "a .gz file is read once")
+            check_follow_only(args, len(sources) > 1 or not is_compressed(source), "a .gz file is read once")
         model = getattr(args, "model", None)
         speed = getattr(args, "speed", None)
         if speed is not None and not (speed > 0 and speed < 1e9):
@@ -116,6 +120,7 @@ class MonitorOptions:
                                               NOTIFY_EVERY)
         return cls(
             source=Path(source) if source else None,
+            more_sources=tuple(sources[1:]),
             model_dir=Path(model).expanduser() if model else None,
             detector=getattr(args, "detector", None) or "auto",
             threshold=threshold,

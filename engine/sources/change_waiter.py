@@ -1,7 +1,8 @@
-"""Sleep until the followed file may have changed: watchfiles notifications on its folder,
-or plain polling.
+"""Sleep until a followed file may have changed: watchfiles notifications on its folder
+(or the folders of many files, with one watch), or plain polling.
 
 The folder is watched, not the file, so renames, deletions and re-creations wake us too.
+After a notification, `changed` names the paths it was about.
 Notifications also time out every `recheck_seconds`, so a change that was never announced
 (a writer using another hard link, a remote writer) is still found; when that happens
 twice the caller switches to polling for good. A folder on a network file system is
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from logwatch.engine.sources.fs_kind import network_fs_type
@@ -32,12 +33,14 @@ class ChangeWaiter:
     """Blocks in `wait()` until a change is announced, a timeout passes, or stop is set.
 
     The watch starts in `start()`, before the caller reads the file, so a change landing
-    between that read and `wait()` is not lost: it wakes the next `wait()` at once.
+    between that read and `wait()` is not lost: it wakes the next `wait()` at once. One
+    watch (one watchfiles backend, one thread) covers every folder given; each folder is
+    one inotify watch, however many files it holds.
     """
 
     def __init__(
         self,
-        directory: str,
+        directory: str | Sequence[str],
         stop: threading.Event,
         *,
         poll: bool = False,
@@ -45,8 +48,11 @@ class ChangeWaiter:
         recheck_seconds: float = 1.0,
         on_fallback: Callable[[str], None] | None = None,
     ) -> None:
-        """`on_fallback(why)` is called when notifications are given up for polling."""
-        self.directory = directory
+        """`directory`: the folder to watch, or several. `on_fallback(why)` is called when
+        notifications are given up for polling."""
+        self.directories = [directory] if isinstance(directory, str) else list(directory)
+        self.directory = ", ".join(self.directories)
+        """The folders in words, for messages."""
         self._on_fallback = on_fallback
         self.poll_seconds = poll_seconds
         self.recheck_seconds = recheck_seconds
@@ -56,21 +62,27 @@ class ChangeWaiter:
         self._stop = stop
         self._notify: RustNotify | None = None
         self._missed = 0
+        self.changed: frozenset[str] | None = None
+        """After `wait()` returned "changed": the paths the notification named (absolute,
+        as folder + name); None after any other wake (anything may have changed)."""
 
     def start(self) -> None:
         """Begin watching the folder (if it exists and notifications are wanted)."""
-        if self.polling or self._notify is not None or not os.path.isdir(self.directory):
+        if self.polling or self._notify is not None:
             return
-        remote = network_fs_type(self.directory)
-        if remote is not None:
-            self._fall_back(f"{self.directory} is on a network file system ({remote})")
-            return
+        if not all(os.path.isdir(folder) for folder in self.directories):
+            return  # polled until every folder exists
+        for folder in self.directories:
+            remote = network_fs_type(folder)
+            if remote is not None:
+                self._fall_back(f"{folder} is on a network file system ({remote})")
+                return
         # watchfiles' documented Rust backend: unlike `watchfiles.watch`, it starts
         # watching when created, not at the first wait.
         try:
             from watchfiles._rust_notify import RustNotify
 
-            self._notify = RustNotify([self.directory], False, False, 300, False, False)
+            self._notify = RustNotify(self.directories, False, False, 300, False, False)
         except (ImportError, TypeError) as error:  # a watchfiles release changed its backend
             self._fall_back(f"file notifications are unavailable in this watchfiles ({error})")
         except (OSError, RuntimeError) as error:
@@ -80,6 +92,7 @@ class ChangeWaiter:
         """Sleep until something may have changed. Returns why we woke: "changed" (a
         notification), "timeout" (notifications on, none came: an unannounced change
         found now is a missed one), or "polled"."""
+        self.changed = None
         if self._stop.is_set():
             return "polled"
         if self._notify is None:
@@ -97,6 +110,7 @@ class ChangeWaiter:
             self._fall_back(f"file notifications failed ({error})")
             return "polled"
         if isinstance(changes, set):
+            self.changed = frozenset(path for _, path in changes)
             return "changed"
         return "timeout" if changes == "timeout" else "polled"
 
@@ -111,6 +125,17 @@ class ChangeWaiter:
     def announced(self) -> None:
         """The caller found a change right after a notification: they do work here."""
         self._missed = 0
+
+    def watch(self, directories: Sequence[str]) -> bool:
+        """Watch these folders from now on. True when that took a new watch: changes made
+        while it started may not be announced, so the caller looks at everything once."""
+        if list(directories) == self.directories:
+            return False
+        self.close()
+        self.directories = list(directories)
+        self.directory = ", ".join(self.directories)
+        self.start()
+        return True
 
     def close(self) -> None:
         if self._notify is not None:

@@ -1,16 +1,8 @@
 """Follow one log file by path and hand out each complete line exactly once, in order.
 
-The byte and line layer of the tailer (`tail.TailSource` parses what this yields). What
-real servers do to log files, and what happens here:
-
-- the file does not exist yet, or cannot be read: wait, say so once, keep trying;
-- rotation by rename, or deletion and re-creation: the old file stays open, so it is read
-  to its end first (its last line, even without a newline, counts), then the new file is
-  read from its start;
-- copy-truncate: the file is shorter than what was read, or its first line changed (it was
-  refilled past our offset before we looked): read the rest of the copy logrotate made
-  beside it, if one is found (`rotated_copy`), then the file again from the start;
-- lines longer than `max_line_bytes`: skipped and counted, never held whole.
+The byte and line layer of the tailer (`tail.TailSource` parses what this yields): a
+`FileFollower` (opening, rotation, copy-truncate, removal; see `file_follower`) stepped
+between waits for change notifications on the file's folder (`ChangeWaiter`).
 
 Reads are bounded (`read_bytes` each) and happen only when the consumer asks for the next
 piece, so a writer far ahead of the consumer costs no memory here: back-pressure is the
@@ -23,16 +15,12 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 
-from logwatch.engine.errors import UserError
-from logwatch.engine.parse.line_splitter import MAX_LINE_BYTES, Lines, LineSplitter
-from logwatch.engine.sources.backfill import Backfill, count_lines, start_offset
+from logwatch.engine.parse.line_splitter import MAX_LINE_BYTES, Lines
+from logwatch.engine.sources.backfill import Backfill
 from logwatch.engine.sources.change_waiter import ChangeWaiter
-from logwatch.engine.sources.file_identity import OpenFile, path_identity
-from logwatch.engine.sources.rotated_copy import find_copy
+from logwatch.engine.sources.file_follower import READ_BYTES, TRUNCATED_REASON, FileFollower
 
-READ_BYTES = 1 << 20
-"""Largest single read; with the splitter's bound this caps what one step holds."""
-TRUNCATED_REASON = "line cut short when the file was truncated"
+__all__ = ["READ_BYTES", "TRUNCATED_REASON", "LineTailer"]
 
 
 class LineTailer:
@@ -52,12 +40,14 @@ class LineTailer:
         on_notice: Callable[[str], None] | None = None,
     ) -> None:
         self.path = os.fspath(path)
-        self.from_start = from_start
-        self.backfill = backfill
-        self.read_bytes = read_bytes
-        self.status = f"opening {self.path}"
-        """What the tailer is doing now, for a status line (read from any thread)."""
-        self._on_notice = on_notice
+        self._follower = FileFollower(
+            self.path,
+            from_start=from_start,
+            backfill=backfill,
+            read_bytes=read_bytes,
+            max_line_bytes=max_line_bytes,
+            on_notice=on_notice,
+        )
         self._stop = threading.Event()
         self._waiter = ChangeWaiter(
             os.path.dirname(os.path.abspath(self.path)),
@@ -65,16 +55,15 @@ class LineTailer:
             poll=poll,
             poll_seconds=poll_seconds,
             recheck_seconds=recheck_seconds,
-            on_fallback=lambda why: self._notice(
+            on_fallback=None if on_notice is None else lambda why: on_notice(
                 f"{why} for {self.path}; polling every {poll_seconds:g} s"
             ),
         )
-        self._splitter = LineSplitter(max_line_bytes=max_line_bytes)
-        self._file: OpenFile | None = None
-        self._copy: OpenFile | None = None  # after a copy-truncate: its copy, read first
-        self._existing = True  # does the first successful open find old content?
-        self._replaced = False  # the path names another file now: finish ours, switch
-        self._path_gone = False
+
+    @property
+    def status(self) -> str:
+        """What the tailer is doing now, for a status line (read from any thread)."""
+        return self._follower.status
 
     @property
     def polling(self) -> bool:
@@ -82,8 +71,7 @@ class LineTailer:
 
     def first_line(self) -> bytes | None:
         """Line 1 of the file being read (to learn its format), or None if none is open."""
-        file = self._copy or self._file
-        return None if file is None else file.first_line()
+        return self._follower.first_line()
 
     def stop(self) -> None:
         """Make iteration end soon (after the piece in hand). Safe from any thread."""
@@ -94,145 +82,17 @@ class LineTailer:
         woke = "polled"
         try:
             while not self._stop.is_set():
-                if self._file is None and not self._open():
-                    woke = self._waiter.wait()
-                    continue
-                lines, got = self._step()
-                if lines:
-                    yield lines
-                if got:
+                step = self._follower.step()
+                if step.lines:
+                    yield step.lines
+                if step.found:
                     if woke == "changed":
                         self._waiter.announced()
-                    elif woke == "timeout" and not (self._replaced or self._path_gone):
+                    elif woke == "timeout" and not self._follower.in_flux:
                         self._waiter.missed()
                     woke = "polled"
-                    if 0 < got < self.read_bytes and not self._check_path():
-                        # Caught up with the writer: let its next lines gather for a
-                        # moment rather than handing out a handful at a time.
-                        woke = self._waiter.wait()
-                    continue
-                if self._replaced:
-                    yield from self._switch()
-                    continue
-                if self._check_path():
-                    continue
-                woke = self._waiter.wait()
+                if not step.more:
+                    woke = self._waiter.wait()
         finally:
-            self._close()
+            self._follower.close()
             self._waiter.close()
-
-    def _step(self) -> tuple[Lines, int]:
-        """One bounded read (after a truncation check). Returns the lines it completed
-        and the bytes read: 0 at the end of the file, -1 after a truncation and while
-        reading its copy (go on at once)."""
-        assert self._file is not None
-        if self._copy is not None:
-            data = self._copy.read(self.read_bytes)
-            return (self._splitter.feed(data), -1) if data else (self._restart(), -1)
-        if self._file.rewritten():
-            self._copy = find_copy(self._file)
-            if self._copy is not None and self._copy.size() > self._copy.offset:
-                self._notice(
-                    f"{self.path} was truncated; reading the rest of its copy "
-                    f"{self._copy.path}, then the file again from the start"
-                )
-                return Lines(), -1
-            self._notice(f"{self.path} was truncated; reading it again from the start")
-            return self._restart(), -1
-        data = self._file.read(self.read_bytes)
-        return (self._splitter.feed(data), len(data)) if data else (Lines(), 0)
-
-    def _restart(self) -> Lines:
-        """Read the truncated file from its start; a line left partial cannot be completed."""
-        assert self._file is not None
-        lines = self._splitter.cut(TRUNCATED_REASON)
-        self._close_copy()
-        self._file.restart()
-        self._splitter.restart()
-        return lines
-
-    def _open(self, *, announce: bool = True) -> bool:
-        """Open the path; on the very first open of an existing file, skip to the
-        backfill start. Returns False (after saying why) when it cannot be read yet."""
-        try:
-            opened = OpenFile(self.path)
-        except FileNotFoundError:
-            self._existing = False
-            self._set_status(f"waiting for {self.path} to appear")
-            return False
-        except IsADirectoryError:
-            raise UserError(f"{self.path}: is a folder, not a log file") from None
-        except PermissionError:
-            self._set_status(f"cannot read {self.path}: permission denied; retrying")
-            return False
-        except OSError as error:
-            self._set_status(f"cannot read {self.path}: {error.strerror}; retrying")
-            return False
-        first_line = 1
-        if self._existing and not self.from_start:
-            opened.offset = start_offset(opened.fd, opened.size(), self.backfill)
-            first_line = count_lines(opened.fd, opened.offset) + 1
-        self._existing = False
-        self._file = opened
-        self._splitter.restart(first_line)
-        self._replaced = self._path_gone = False
-        self.status = f"following {self.path}"
-        if announce:
-            self._notice(f"following {self.path} from line {first_line:,}")
-        return True
-
-    def _check_path(self) -> bool:
-        """Does the path still name our file? True when ours must be read on at once:
-        the path names a new file (finish ours, then switch) or none (finish ours)."""
-        assert self._file is not None
-        if self._replaced:
-            return True
-        try:
-            now = path_identity(self.path)
-        except OSError:
-            return False
-        if now is None:
-            if not self._path_gone:
-                self._path_gone = True
-                self._set_status(
-                    f"{self.path} was removed or renamed; finishing it and waiting for a new one"
-                )
-                return True
-            return False
-        self._path_gone = False
-        if now == self._file.identity:
-            self.status = f"following {self.path}"  # back, if it was gone for a moment
-            return False
-        # Everything written to the old file before the new one appeared is there now.
-        self._replaced = True
-        return True
-
-    def _switch(self) -> Iterator[Lines]:
-        """The old file is read to its end: count its unterminated last line, open the new."""
-        last = self._splitter.finish()
-        if last:
-            yield last
-        self._close()
-        self._notice(f"{self.path} was replaced (rotated); reading the new file")
-        self._open(announce=False)
-
-    def _set_status(self, status: str) -> None:
-        """A new problem state: shown once, not again while it lasts."""
-        if status != self.status:
-            self.status = status
-            self._notice(status)
-
-    def _notice(self, message: str) -> None:
-        if self._on_notice is not None:
-            self._on_notice(message)
-
-    def _close(self) -> None:
-        self._close_copy()
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-    def _close_copy(self) -> None:
-        if self._copy is not None:
-            self._copy.close()
-            self._copy = None

@@ -11,16 +11,44 @@ logrotate's `extension` option, its stem and ends with its extension (`app.1.log
 `app-20250105.log`); compressed files are left alone. Content: the same first line as
 the file, at least as many bytes as were read, and the same bytes just before that
 offset. Newest first; the first one that matches wins.
+
+`rotated_originals` is the strict form of the name rule, for telling a rotated file from a
+new log in a followed folder (where a false match would hide a log, not just cost a look).
 """
 
 from __future__ import annotations
 
 import os
+import re
 
 from logwatch.engine.sources.file_identity import OpenFile
 
 COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".lz4", ".lzma", ".lzo", ".z", ".zip", ".br", ".7z")
 """Suffixes of files logrotate (or a person) compressed: not readable as lines."""
+ROTATION_MARK = re.compile(r"\.[0-9]+|[.\-_][0-9]{4}[0-9.\-_]*")
+"""What logrotate puts after a name (or between stem and extension): a number after a dot
+(`.1`), or a date after a separator (`-20250105`, `.2025-01-05`, `-2025010512`)."""
+
+
+def rotated_originals(name: str) -> set[str]:
+    """The file names whose rotation logrotate would call `name`, compressed or not:
+    `app.log` for `app.log.1`, `app.log.2.gz`, `app.log-20250105`, and (its `extension`
+    option) `app.1.log`, `app-20250105.log`. Empty for `app.log.bak`, `app-2.log`."""
+    lowered = name.lower()
+    for suffix in COMPRESSED:
+        if lowered.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    found = {name[:at] for at in _separators(name) if ROTATION_MARK.fullmatch(name[at:])}
+    body, extension = os.path.splitext(name)
+    if extension:
+        found |= {body[:at] + extension for at in _separators(body) if ROTATION_MARK.fullmatch(body[at:])}
+    found.discard("")
+    return found
+
+
+def _separators(name: str) -> list[int]:
+    return [at for at, char in enumerate(name) if char in ".-_" and at > 0]
 
 
 def find_copy(original: OpenFile) -> OpenFile | None:

@@ -29,7 +29,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("source", nargs="*", metavar="SOURCE",
                         help="log file (JSON lines or CSV, optionally .gz), or - for standard input; "
-                        "with --export also several files, a glob ('logs/**/*.jsonl.gz') or a folder")
+                        "also several files, a glob ('logs/*.jsonl') or a folder, followed together "
+                        "(new files join) or read whole with --export")
     parser.add_argument("--export", metavar="OUT", help="headless: write scored entries to OUT "
                         "(extension picks the format: .csv, .jsonl, .parquet)")
     parser.add_argument("--all", action="store_true",
@@ -75,8 +76,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     args.sources, args.source = args.source, (args.source[0] if args.source else None)
-    if len(args.sources) > 1 and (args.export is None or args.follow):
-        raise UserError("several SOURCEs are read with --export (without --follow)")
     if args.export is None and args.engine == "ray":
         raise UserError("--engine ray needs --export OUT (the monitor runs locally)")
     if args.export is None:
@@ -150,18 +149,14 @@ def _headless(args: argparse.Namespace) -> int:
         from logwatch.engine.evaluate import Evaluation
 
         evaluation = Evaluation()
+    spec = SourceSpec.of(args.sources, follow=args.follow, from_start=args.from_start,
+                         backfill=args.backfill, poll=args.poll)
+    source = open_source(spec, on_notice=_say)  # an unreadable first SOURCE fails here
     if args.follow:  # SIGINT/SIGTERM stop the tailer; what was read is scored and written
-        spec = SourceSpec(args.source, follow=True, from_start=args.from_start,
-                          backfill=args.backfill, poll=args.poll)
-        source = open_source(spec, on_notice=_say)
         _stop_on_signals(source)
         open_export = lambda labels: open_follow_export(args.export, labels=labels)  # noqa: E731
     else:
-        from logwatch.engine.parse.files import read_files
-        from logwatch.engine.sources.paths import expand_sources
-
         _interrupt_on_sigterm()
-        source = read_files(expand_sources(args.sources))  # an unreadable first SOURCE fails here
         open_export = lambda labels: open_writer(args.export, labels=labels)  # noqa: E731
     print(f"logwatch: {scorer.detector.why}", file=sys.stderr)
     notifier = None if command is None else Notifier(command, every=every, on_problem=_say)
