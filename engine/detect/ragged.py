@@ -54,14 +54,24 @@ def slice_medians(flat: np.ndarray, lo: np.ndarray, hi: np.ndarray, *, positive:
     return np.where(count > 0, median, np.nan), count
 
 
-def prefix_max(values: np.ndarray, segment: np.ndarray) -> np.ndarray:
-    """Running maximum of `values` (finite) within each segment (`segment` non-decreasing),
-    restarting at each segment: exact, by ranks, in one accumulate."""
-    n = len(values)
-    if n == 0:
-        return values.copy()
-    order = np.argsort(values, kind="stable")
-    rank = np.empty(n, np.int64)
-    rank[order] = np.arange(n)
-    key = np.maximum.accumulate(segment.astype(np.int64) * n + rank)
-    return values[order[key - segment * n]]
+def max_before(values: np.ndarray, lowest: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Largest of each slice `values[lowest:at]` (finite values; -inf for an empty one): the
+    array is cut at every `lowest` and `at`, each piece's maximum taken in one reduceat, and
+    the pieces' running maximum restarted at each `lowest`, exactly, by ranks."""
+    out = np.full(len(at), -np.inf)
+    cuts = np.unique(np.concatenate([lowest, at]))
+    cuts = cuts[cuts < len(values)]
+    if len(cuts) == 0:
+        return out
+    piece = np.maximum.reduceat(values, cuts)
+    restart = np.isin(cuts, lowest)
+    segment = np.cumsum(restart) - 1  # pieces before the first `lowest` are never asked for
+    order = np.argsort(piece, kind="stable")
+    rank = np.empty(len(piece), np.int64)
+    rank[order] = np.arange(len(piece))
+    key = np.maximum.accumulate(segment * len(piece) + rank)
+    running = piece[order[key - segment * len(piece)]]
+    last = np.searchsorted(cuts, at) - 1  # the piece ending at `at`
+    ok = (at > lowest) & (last >= 0)
+    out[ok] = running[last[ok]]
+    return out

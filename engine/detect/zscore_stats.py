@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from logwatch.engine.detect.ragged import nonzero_medians, prefix_max, row_medians, slice_medians
+from logwatch.engine.detect.ragged import max_before, nonzero_medians, row_medians, slice_medians
 from logwatch.engine.detect.zscore_state import SeriesTable, offsets_within, ragged_rows, store_tails
 
 _MAD_TO_SIGMA = 1.4826
@@ -85,17 +85,13 @@ def block_statistics(
 
     sigma = _window_spread(devs, blocks, seg_start, p)
     sigma = _longer_run(sigma, blocks, table, ids, first_block, p.keep)
-    running = prefix_max(np.abs(values), segment)  # largest |value| so far, per series
-
-    def level_before(at_index: np.ndarray, seg: np.ndarray) -> np.ndarray:
-        """Largest |value| of the series before `at_index` (its level before the history too)."""
-        earlier = running[np.maximum(at_index - 1, 0)]
-        return np.where(at_index > seg_start[seg], np.maximum(table.level[ids][seg], earlier), table.level[ids][seg])
-
-    spread = np.maximum(sigma, level_before(start, bseg) * _LEVEL_FLOOR)  # NaN (warming up) stays NaN
     keep = np.minimum(total, w + b)
     ends = seg_start + total
-    table.level[ids] = level_before(ends - keep, np.arange(n_seg))
+    # The series' level (largest |value|) before each block, and before the history kept.
+    level = table.level[ids]
+    seen = max_before(np.abs(values), np.concatenate([seg_start[bseg], seg_start]), np.concatenate([start, ends - keep]))
+    spread = np.maximum(sigma, np.maximum(level[bseg], seen[: len(start)]) * _LEVEL_FLOOR)  # NaN stays NaN
+    table.level[ids] = np.maximum(level, seen[len(start) :])
     table.count[ids] += lengths
     store_tails(table.history, ids, values, ends, keep)
     store_tails(table.devs, ids, devs, ends, keep)
