@@ -21,12 +21,11 @@ from logwatch.engine.window import (
     StepGrid,
     StreamWindower,
     Windows,
-    component_errors,
     component_residuals,
-    entry_scores,
     expected_values,
     stuck_steps,
 )
+from logwatch.engine.window.features import damped, scores_of, squares, summed
 
 ROWS_PER_RUN = 16_384
 """Windows per onnxruntime call (bounds memory, keeps calls efficient)."""
@@ -132,16 +131,16 @@ class AutoencoderDetector:
         spec = self.spec
         n = len(w.step)
         x_hat = self.reconstruct(w.x) if n else np.zeros_like(w.x)
-        err = component_errors(w.x, x_hat, spec)  # a component's share of the error, in reasons
+        parts = squares(component_residuals(w.x, x_hat, spec))  # newest value first, then the rest
+        err = damped(summed(parts), spec)  # `component_errors`: a component's share of it, in reasons
         total = err.sum(axis=1, keepdims=True)
         share = np.divide(err, total, out=np.zeros_like(err), where=total > 0)
         vol, vol_hat = _variation(w, x_hat, spec)
-        parts = component_residuals(w.x, x_hat, spec)  # newest value first, then the rest
-        level_err = parts[0] ** 2
-        other_err = sum((p**2 for p in parts[1:]), np.zeros_like(level_err))
+        level_err = parts[0]
+        other_err = sum(parts[1:], np.zeros_like(level_err))
         step_times = self._windower.grid.step_times_us(w.step) if n else w.step  # type: ignore[union-attr]
         return {
-            "score": entry_scores(w.x, x_hat, spec),
+            "score": scores_of(err, spec),  # `entry_scores`
             "expected": expected_values(x_hat, spec, w.center, w.scale),
             "share": share,
             "flat": level_err < other_err,

@@ -343,7 +343,17 @@ def component_residuals(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> 
 def squared_errors(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> np.ndarray:
     """Squared reconstruction error per component, (n, C): the newest step's scaled value
     plus the volatility / stuck feature, each residual divided by its error scale."""
-    return np.asarray(sum(r**2 for r in component_residuals(x, x_hat, spec)), dtype=np.float64)
+    return summed(squares(component_residuals(x, x_hat, spec)))
+
+
+def squares(residuals: list[np.ndarray]) -> list[np.ndarray]:
+    """Each residual group squared."""
+    return [r**2 for r in residuals]
+
+
+def summed(squared: list[np.ndarray]) -> np.ndarray:
+    """Squared residual groups added up, (n, C) float64: `squared_errors` from `squares`."""
+    return np.asarray(sum(squared), dtype=np.float64)
 
 
 def drivers(err: np.ndarray, spec: FeatureSpec) -> np.ndarray:
@@ -357,7 +367,11 @@ def drivers(err: np.ndarray, spec: FeatureSpec) -> np.ndarray:
 def component_errors(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> np.ndarray:
     """`squared_errors`, damped for the components that do not drive the step's error
     (their share of it in reasons, their score without `step_score`)."""
-    err = squared_errors(x, x_hat, spec)
+    return damped(squared_errors(x, x_hat, spec), spec)
+
+
+def damped(err: np.ndarray, spec: FeatureSpec) -> np.ndarray:
+    """`component_errors` from `squared_errors`."""
     return np.where(drivers(err, spec), err, err * DAMPING**2)
 
 
@@ -367,7 +381,11 @@ def entry_scores(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> np.ndar
     square root of `component_errors`; with it, a driving component scores its whole
     step: the square root of the step's summed `component_errors` (the drivers' errors,
     and a damped share of the others')."""
-    err = component_errors(x, x_hat, spec)
+    return scores_of(component_errors(x, x_hat, spec), spec)
+
+
+def scores_of(err: np.ndarray, spec: FeatureSpec) -> np.ndarray:
+    """`entry_scores` from `component_errors`."""
     if not spec.step_score:
         return np.sqrt(err)
     return np.where(drivers(err, spec), np.sqrt(err.sum(axis=1, keepdims=True)), np.sqrt(err))
