@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from logwatch.engine.bundle import Bundle
-from logwatch.engine.detect.base import fmt_number, scored_empty
+from logwatch.engine.detect.base import fmt_number, format_series, scored_empty
 from logwatch.engine.detect.partial import ENTRY_ID, PartialServers
 from logwatch.engine.errors import UserError
 from logwatch.engine.window import (
@@ -163,14 +163,14 @@ class AutoencoderDetector:
         )["reason"]
         share = pl.lit(_PERCENT).gather((pl.col("_share") * 100).round(0).cast(pl.Int64).clip(0, 100))
         level = pl.concat_str(
-            pl.col("component"), pl.lit(" "), fmt_number(pl.col("value")),
-            pl.lit(" vs expected "), fmt_number(pl.col("expected")),
+            pl.col("component"), pl.lit(" "), pl.col("_value_text"),
+            pl.lit(" vs expected "), pl.col("_expected_text"),
             pl.lit(" at "), pl.lit(_HHMM).gather(pl.col("_tod")), pl.lit("; "), share,
             pl.lit(" of error"),
         )
         moving = pl.when(pl.col("_vol") < pl.col("_vol_expected")).then(pl.lit(" barely moving"))
         variation = pl.concat_str(
-            pl.col("component"), pl.lit(" "), fmt_number(pl.col("value")),
+            pl.col("component"), pl.lit(" "), pl.col("_value_text"),
             moving.otherwise(pl.lit(" jumping")),
             pl.lit(" (step-to-step change "), fmt_number(pl.col("_vol")),
             pl.lit(" vs usual "), fmt_number(pl.col("_vol_expected")),
@@ -179,13 +179,15 @@ class AutoencoderDetector:
         if self.spec.stuck:  # _vol holds how many steps the value has not changed
             steps = pl.col("_vol").cast(pl.Int64).cast(pl.String)
             variation = pl.concat_str(
-                pl.col("component"), pl.lit(" "), fmt_number(pl.col("value")),
+                pl.col("component"), pl.lit(" "), pl.col("_value_text"),
                 pl.when(pl.col("_vol") > 0)
                 .then(pl.concat_str(pl.lit(" unchanged for "), steps, pl.lit(" steps")))
                 .otherwise(pl.lit(" changing where it usually holds still")),
                 pl.lit("; "), share, pl.lit(" of error"),
             )
         rows = frame.with_row_index("_i").filter(pl.col("score").is_not_null() & ~pl.col("late"))
+        rows = rows.with_columns(format_series(rows["value"]).alias("_value_text"),
+                                 format_series(rows["expected"]).alias("_expected_text"))
         for kind, text in ((pl.col("_flat") > 0, variation), (pl.col("_flat") == 0, level)):
             part = rows.filter(kind).select("_i", text.alias("text"))
             if part.height:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from logwatch.engine.detect.base import fmt_number, scored_empty
+from logwatch.engine.detect.base import fmt_number, format_series, scored_empty
 from logwatch.engine.detect.zscore_state import KEYS, SeriesTable
 from logwatch.engine.detect.zscore_stats import Params, block_statistics
 
@@ -107,7 +107,7 @@ class ZScoreDetector:
             pl.Series("score", score, nan_to_null=True),
             pl.Series("expected", expected, nan_to_null=True),
             pl.concat_str(
-                pl.col("component"), pl.lit(" "), fmt_number(pl.col("value")), tail.gather(at)
+                pl.col("component"), pl.lit(" "), pl.lit(format_series(frame["value"])), tail.gather(at)
             )
             .fill_null(warming)
             .alias("reason"),
