@@ -77,30 +77,43 @@ def features_at(
     per row (n, C); `row_scaling` is the rows' `_row_scaling`, needed with a baseline or a
     daily profile."""
     w, n_comp = spec.window, spec.n_components
+    n = len(ends)
+    out = np.empty((n, spec.dim), np.float32)
+    # The windows' columns, step by step with the components inside, written in place.
+    newest = out[:, : w * n_comp].reshape(n, w, n_comp).transpose(0, 2, 1)
     if spec.profile_bins or spec.baseline_blocks:
         centers, spreads = row_scaling  # type: ignore[misc]
+    z = None
     if spec.profile_bins:  # every step on its own centre
-        z = np.clip(np.nan_to_num((values - centers) / spreads, nan=0.0), -Z_LIMIT, Z_LIMIT)
-        windows = np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1]
+        z = _clipped((values - centers) / spreads)
+        np.copyto(newest, np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1])
     elif spec.baseline_blocks:  # the whole window on its newest step's centre
-        newest_center, newest_spread = centers[ends], spreads[ends]
-        raw = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)[ends - w + 1]
-        windows = np.clip(
-            np.nan_to_num((raw - newest_center[:, :, None]) / newest_spread[:, :, None], nan=0.0), -Z_LIMIT, Z_LIMIT
-        )
-        z = np.clip(np.nan_to_num((values - center) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)  # volatility
+        windows = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)[ends - w + 1]  # a copy
+        windows -= centers[ends][:, :, None]
+        windows /= spreads[ends][:, :, None]
+        np.copyto(newest, _clipped(windows))
     else:
-        z = np.clip(np.nan_to_num((values - center) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)
-        windows = np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1]
-    parts = [windows.transpose(0, 2, 1).reshape(len(ends), w * n_comp)]
+        z = _clipped((values - center) / scale)
+        np.copyto(newest, np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1])
+    col = w * n_comp
     if spec.time_of_day:
         angle = (grid.step_times_us(steps[ends]) % _DAY_US) * (2 * np.pi / _DAY_US)
-        parts += [np.sin(angle)[:, None], np.cos(angle)[:, None]]
+        out[:, col], out[:, col + 1] = np.sin(angle), np.cos(angle)
+        col += 2
     if spec.volatility:
-        parts.append(_log_volatility(z, ends, w))
+        if z is None:  # with a baseline: of the values on the training scale
+            z = _clipped((values - center) / scale)
+        out[:, col : col + n_comp] = _log_volatility(z, ends, w)
+        col += n_comp
     if spec.stuck:
-        parts.append(stuck_feature(_unchanged_run(values, ends, w, spec.bounds), w))
-    return np.hstack(parts).astype(np.float32)
+        out[:, col : col + n_comp] = stuck_feature(_unchanged_run(values, ends, w, spec.bounds), w)
+    return out
+
+
+def _clipped(z: np.ndarray) -> np.ndarray:
+    """`z` (a fresh array, changed in place) with NaN as 0 and clipped to +-Z_LIMIT."""
+    np.nan_to_num(z, copy=False, nan=0.0)
+    return np.clip(z, -Z_LIMIT, Z_LIMIT, out=z)
 
 
 def joined_scaling(
@@ -246,10 +259,9 @@ def _previous_blocks_median(
         block, first_block = track * span + (block - low), track * span + (first_block - low)
     ids, inverse = np.unique(block, return_inverse=True)
     known = ~np.isnan(values)
-    sums = np.zeros((len(ids), c))
-    counts = np.zeros((len(ids), c))
-    np.add.at(sums, inverse, np.where(known, values, 0.0))
-    np.add.at(counts, inverse, known)
+    # bincount adds in row order, as np.add.at does, several times faster.
+    sums = _sum_by(inverse, np.where(known, values, 0.0), len(ids))
+    counts = _sum_by(inverse, known.astype(np.float64), len(ids))
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(counts > 0, sums / counts, np.nan)
     # Consecutive rows of one block and segment share their previous blocks: work once per run.
@@ -266,6 +278,11 @@ def _previous_blocks_median(
     enough = np.sum(~np.isnan(previous), axis=0) >= min(BASELINE_MIN_BLOCKS, spec.baseline_blocks)
     median = _nan_median(previous)
     return np.where(enough, median, np.nan)[row_run]
+
+
+def _sum_by(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """(size, C): the rows of `values` (n, C) added up by `index`."""
+    return np.stack([np.bincount(index, weights=values[:, j], minlength=size) for j in range(values.shape[1])], axis=1)
 
 
 def _nan_median(stack: np.ndarray) -> np.ndarray:
