@@ -4,8 +4,8 @@ On a 1,000,000-entry generated file (100,000 with --quick), in the same run:
 - the floor: `polars.read_ndjson(LOG)` alone (no validation, timestamps left as text);
 - the headless export in process (read, validate, score, write CSV) with the z-score
   detector and with an autoencoder bundle trained by `python -m logwatch.training`;
-- the whole command in a subprocess (start-up included), with its peak memory (ru_maxrss
-  of that child, from wait4).
+- the whole command in a subprocess (start-up included), with its peak memory (VmHWM of
+  that child, see bench.peak).
 The aims (issue 18) are CPU-time ratios: the z-score export at most 1.5x the read at 1M
 and 3M entries, the autoencoder's 2.5x, and a peak memory at most the read's, flat with
 the file's size. Wall-clock ratios follow the machine's load (the export runs three
@@ -53,31 +53,31 @@ def _train(log: Path, out: Path) -> None:
 
 def _command(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MiB) of one `logwatch` child process."""
-    return _child([sys.executable, "-m", "logwatch.tui", *args])
+    return _child(["-m", "logwatch.tui", *args])
 
 
 def _read_peak(log: Path) -> float:
     """Peak resident memory (MiB) of a child that only reads `log` with polars.read_ndjson."""
-    return _child([sys.executable, "-c", f"import polars; polars.read_ndjson({str(log)!r})"])[1]
+    return _child(["-c", f"import polars; polars.read_ndjson({str(log)!r})"])[1]
 
 
-def _child(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MiB) of one child process."""
+def _child(python_args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB, see bench.peak) of one Python child."""
     import time
 
     env = {k: v for k, v in os.environ.items() if k != "TERM"}
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(argv, env=env,
-                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)
+    with tempfile.TemporaryDirectory() as folder:
+        peak = Path(folder) / "peak"
+        err = Path(folder) / "err"
+        started = time.perf_counter()
+        with err.open("wb") as errors:
+            done = subprocess.run([sys.executable, "-m", "bench.peak", str(peak), *python_args], env=env,
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
         seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            err.seek(0)
-            why = err.read().decode(errors="replace").strip().splitlines()[-1:]
-            raise RuntimeError(f"{' '.join(argv)} exited {child.returncode}: {why}")
-    return seconds, usage.ru_maxrss / 1024  # Linux reports KiB
+        if done.returncode != 0:
+            why = err.read_text(errors="replace").strip().splitlines()[-1:]
+            raise RuntimeError(f"python {' '.join(python_args)} exited {done.returncode}: {why}")
+        return seconds, float(peak.read_text())
 
 
 def _timed(action, repeats: int) -> tuple[float, float]:  # noqa: ANN001
@@ -129,7 +129,7 @@ def run(quick: bool) -> list[Row]:
         rows.append(Row("polars.read_ndjson CPU", floor_cpu / entries * 1e6, "s/M entries",
                         "CPU seconds (all threads) per million entries"))
         read_peak = _read_peak(log)
-        rows.append(Row("peak memory, polars.read_ndjson", read_peak, "MiB", "ru_maxrss of a child that only reads"))
+        rows.append(Row("peak memory, polars.read_ndjson", read_peak, "MiB", "peak RSS of a child that only reads"))
         for detector, bundle in (("zscore", None), ("autoencoder", model)):
             out = base / f"out-{detector}.csv"
             inside, inside_cpu = _timed(lambda: _in_process(log, out, detector, bundle), repeats)
@@ -148,7 +148,7 @@ def run(quick: bool) -> list[Row]:
                     f"CPU-time ratio, same run (aim: <= {AIMS[detector]})"),
                 Row(f"logwatch tui --export --all, {detector}", entries / whole, "entries/s",
                     "whole command, start-up included"),
-                Row(f"peak memory, {detector} export", peak, "MiB", "ru_maxrss of the command"),
+                Row(f"peak memory, {detector} export", peak, "MiB", "peak RSS of the command (VmHWM)"),
                 Row(f"peak memory, {detector} export / polars read", peak / read_peak, "x",
                     "same run (aim: <= 1 at 1M entries)"),
             ]
@@ -170,6 +170,6 @@ def _larger(base: Path, entries: int, repeats: int) -> list[Row]:
         Row(f"export --all, zscore / polars read, CPU, {entries:,} entries", export_cpu / floor_cpu, "x",
             "CPU-time ratio, same run (aim: <= 1.5)"),
         Row(f"peak memory, zscore export, {entries:,} entries", peak, "MiB",
-            "ru_maxrss of the command (flat with size: about the 1M figure)"),
-        Row(f"peak memory, polars.read_ndjson, {entries:,} entries", _read_peak(log), "MiB", "ru_maxrss"),
+            "peak RSS of the command (flat with size: about the 1M figure)"),
+        Row(f"peak memory, polars.read_ndjson, {entries:,} entries", _read_peak(log), "MiB", "peak RSS"),
     ]
