@@ -25,6 +25,12 @@ moves with the load, so compare ratios):
   10.9x after on a twice busier machine (polars' read 2.36M/s then 1.22M/s); the windower
   alone on this file, old and new in one process: 1.62-1.76 s vs 1.74-1.91 s CPU, i.e. no
   change with 3 servers (the gain is with many servers, see bench_export_fleet).
+- issue 18, the rest (columnar z-score, trace-back on arrays, reasons and timestamps
+  formatted per column, onnxruntime not spinning), CPU ratios to the read, one run each at
+  load 2-5: z-score 4.35x before (ea14582), 3.10x and 3.93x after in two runs; 3M entries
+  4.31x, 4.03x / 3.39x; autoencoder 9.01x, 6.45x / 6.71x. Peak memory (VmHWM, see
+  bench.peak) z-score 259 -> 268 MiB against the read's 301 (3M: 276 -> 277, read 727),
+  autoencoder 408 -> 404 MiB.
 """
 
 from __future__ import annotations

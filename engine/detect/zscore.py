@@ -17,7 +17,7 @@ every series of a batch at once):
   small move off an idle level does not make the next one look enormous;
 - when the whole window is one value: the median window spread of the last blocks that
   varied, up to 4 windows' worth (the longer run: an idle night keeps the day's spread,
-  not 0; see `_longer_run`);
+  not 0; see `zscore_stats._longer_run`);
 - 1 % of the largest |value| the series has had (a floor relative to the series' level).
 A series that has only ever been 0 has no scale at all: its entries score 0 while they stay
 there, and a move off it is not scored (null, "no variation seen yet") until the series has
