@@ -1,5 +1,6 @@
 """The live monitor: time to first frame with a model, refresh rate and memory while
-tailing 20,000 lines/s, CPU at 1,000 lines/s.
+tailing 50,000 lines/s (issue 18's aim: it keeps up, repaints at least 3 times a second,
+RSS at most 300 MB), CPU at 1,000 lines/s.
 
 Each run is the real app in a fresh process (`python -m bench.bench_tui child ...`), inside
 tmux when it is installed (a real terminal, so frames are really rendered and written),
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from bench.table import Row
 
-FAST_RATE = 20_000
+FAST_RATE = 50_000
 SLOW_RATE = 1_000
 
 
@@ -38,13 +39,13 @@ def run(quick: bool) -> list[Row]:
         Row("time to first frame, model present", statistics.median(first), "s",
             f"process start to first frame (imports, ONNX load), median of {repeats}, {terminal}"),
         Row(f"repaints at {FAST_RATE:,} lines/s", fast["repaints_per_second"], "/s",
-            f"timer at 4/s; {fast_seconds} s tailing a growing file with the autoencoder"),
+            f"timer at 4/s; {fast_seconds} s tailing a growing file with the autoencoder (aim: >= 3)"),
         Row(f"median repaint at {FAST_RATE:,} lines/s", fast["median_repaint_ms"], "ms",
             f"sparklines and feed from 200,000 entries in memory; slowest {fast['slowest_repaint_ms']:.0f} ms"),
         Row(f"entries scored at {FAST_RATE:,} lines/s", fast["entries_per_second"], "entries/s",
-            "read, parsed, scored and drawn (the writer shares the CPU)"),
+            "read, parsed, scored and drawn (the writer shares the CPU; aim: keeps up)"),
         Row(f"memory after {fast_seconds} s at {FAST_RATE:,} lines/s", fast["rss_mb"], "MB",
-            f"RSS; peak {fast['peak_mb']:.0f} MB; history capped at 200,000 entries"),
+            f"RSS; peak {fast['peak_mb']:.0f} MB; history capped at 200,000 entries (aim: <= 300)"),
         Row(f"CPU at {SLOW_RATE:,} lines/s", slow["cpu_percent"], "% of a core",
             f"{slow_seconds} s, whole TUI process (reader, scorer, UI)"),
     ]

@@ -55,6 +55,26 @@ def fmt_number(expr: pl.Expr) -> pl.Expr:
     )
 
 
+def format_series(values: pl.Series) -> pl.Series:
+    """`fmt_number` of a whole Series, the same text, about twice as fast: a polars
+    when/then turns every row into text both ways, this only the rows that show each way
+    (most values are below 100, written as floats)."""
+    x = pl.col("x")
+    n = values.to_frame("x").select(
+        pl.when(x.abs() >= 1000).then(x.round(0)).otherwise(x.round_sig_figs(3))
+    ).to_series()
+    whole = (n.abs() >= 100).fill_null(False)  # written as an integer
+    if not whole.any():
+        text = n.cast(pl.String)
+    elif whole.all():
+        text = n.cast(pl.Int64, strict=False).cast(pl.String)
+    else:
+        rows = whole.arg_true()
+        text = n.cast(pl.String)
+        text.scatter(rows, n.gather(rows).cast(pl.Int64, strict=False).cast(pl.String))
+    return text.fill_null("?").alias(values.name)
+
+
 def format_numbers(values: Sequence[float]) -> list[str]:
     """`fmt_number` for plain numbers, all in one call."""
     return pl.select(fmt_number(pl.lit(pl.Series(values, dtype=pl.Float64)))).to_series().to_list()

@@ -23,6 +23,8 @@ import polars as pl
 
 from logwatch.engine.batch import TRACED_COLUMN
 
+_KEYS = ["server", "component"]
+
 CONFIRM_ENTRIES = 3
 """Consecutive flagged entries of one server and component that confirm an alarm. A lone
 false alarm (a noise peak) is one or two entries and is never traced back."""
@@ -62,8 +64,7 @@ class OnsetTracer:
         self._held = None
         if pool.height == 0:
             return _with_traced(pool, np.zeros(0, bool))
-        order = _series_order(pool)
-        a = _Arrays.of(pool[order])
+        a, order = _Arrays.of(pool)
         self._series = max(self._series, int(a.series_start.sum()))
         traced = _trace(a)
         oldest = pool.height - GIVE_UP_STEPS * self._series  # rows before this wait no longer
@@ -98,30 +99,20 @@ class _Arrays:
     sign: np.ndarray
 
     @classmethod
-    def of(cls, frame: pl.DataFrame) -> _Arrays:
+    def of(cls, frame: pl.DataFrame) -> tuple[_Arrays, np.ndarray]:
+        """The arrays, and the row numbers sorting `frame` by series (input order within)."""
+        groups = frame.select(_KEYS).with_row_index("_i").group_by(_KEYS, maintain_order=True).agg("_i")
+        order = groups["_i"].explode().to_numpy().astype(np.int64)
+        lengths = groups["_i"].list.len().to_numpy()
+        start = np.zeros(frame.height, bool)
+        start[np.cumsum(lengths) - lengths] = True
+        first = np.maximum.accumulate(np.where(start, np.arange(start.size), 0))
         values = frame.select(
-            (
-                (pl.col("server") != pl.col("server").shift(1))
-                | (pl.col("component") != pl.col("component").shift(1))
-            ).fill_null(True).alias("start"),
             (pl.col("score") > TRACE_FLOOR * pl.col("threshold")).fill_null(False).alias("above"),
             pl.col("predicted").fill_null(False).alias("flagged"),
             (pl.col("value") - pl.col("expected")).sign().fill_null(0).fill_nan(0).alias("sign"),
         )
-        start = values["start"].to_numpy()
-        first = np.maximum.accumulate(np.where(start, np.arange(start.size), 0))
-        return cls(start, first, *(values[c].to_numpy() for c in ("above", "flagged", "sign")))
-
-
-def _series_order(pool: pl.DataFrame) -> np.ndarray:
-    """Row numbers sorting the pool by server and component, keeping input order within."""
-    return (
-        pool.select("server", "component")
-        .with_row_index("_i")
-        .sort("server", "component", maintain_order=True)["_i"]
-        .to_numpy()
-        .astype(np.int64)
-    )
+        return cls(start, first, *(values[c].to_numpy()[order] for c in ("above", "flagged", "sign"))), order
 
 
 def _run_starts(a: _Arrays) -> tuple[np.ndarray, np.ndarray]:
@@ -181,10 +172,7 @@ def _with_traced(frame: pl.DataFrame, traced: np.ndarray) -> pl.DataFrame:
     mark = pl.Series(TRACED_COLUMN, traced, dtype=pl.Boolean)
     if frame.height == 0 or not traced.any():
         return frame.with_columns(mark)
-    return frame.with_columns(mark).with_columns(
-        (pl.col("predicted") | pl.col(TRACED_COLUMN)).alias("predicted"),
-        pl.when(pl.col(TRACED_COLUMN))
-        .then(pl.concat_str(pl.lit(TRACED_REASON), pl.col("reason").fill_null("")))
-        .otherwise(pl.col("reason"))
-        .alias("reason"),
-    )
+    rows = np.flatnonzero(traced)
+    reason = frame["reason"].clone()
+    reason.scatter(rows, pl.select(pl.concat_str(pl.lit(TRACED_REASON), pl.lit(reason.gather(rows)).fill_null(""))).to_series())
+    return frame.with_columns(mark, (frame["predicted"] | mark).alias("predicted"), reason)

@@ -8,7 +8,8 @@ score = |value - median| / spread. A series' first values only warm up the stati
 `warmup + refresh` values in all). The last values of each series are kept between
 batches, so scores do not depend on how the input is cut.
 
-The spread is the largest of three things (see `series_statistics`):
+The spread is the largest of three things (see `zscore_stats`, which computes them for
+every series of a batch at once):
 - the window's spread: 1.4826 x the MAD of the deviations (a standard deviation for normal
   noise). When more than half the window sits on one value (a metric idling at 0 or pinned
   at 100 %), the MAD is 0, and the MAD of the deviations that are not 0 takes its place:
@@ -16,7 +17,7 @@ The spread is the largest of three things (see `series_statistics`):
   small move off an idle level does not make the next one look enormous;
 - when the whole window is one value: the median window spread of the last blocks that
   varied, up to 4 windows' worth (the longer run: an idle night keeps the day's spread,
-  not 0; see `_longer_run`);
+  not 0; see `zscore_stats._longer_run`);
 - 1 % of the largest |value| the series has had (a floor relative to the series' level).
 A series that has only ever been 0 has no scale at all: its entries score 0 while they stay
 there, and a move off it is not scored (null, "no variation seen yet") until the series has
@@ -29,7 +30,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from logwatch.engine.detect.base import fmt_number, scored_empty
+from logwatch.engine.detect.base import fmt_number, format_series, scored_empty
+from logwatch.engine.detect.zscore_state import KEYS, SeriesTable
+from logwatch.engine.detect.zscore_stats import Params, block_statistics
 
 DEFAULT_WINDOW = 180
 """Values per series the statistics look back on (half an hour of 10 s steps)."""
@@ -40,73 +43,9 @@ DEFAULT_WARMUP = 30
 DEFAULT_THRESHOLD = 6.0
 """Robust z above which an entry is an anomaly (normal noise rarely passes 4)."""
 
-_KEYS = ["server", "component"]
-_MAD_TO_SIGMA = 1.4826
-_LEVEL_FLOOR = 0.01
-"""The spread is at least 1 % of the largest |value| the series has had."""
 _LONG_RUN_WINDOWS = 4
 """A constant window borrows the median spread of this many windows' worth of the last
 blocks that varied (2 hours of 10 s values by default)."""
-
-
-def _row_medians(rows: np.ndarray) -> np.ndarray:
-    """Median of each row (the upper one for an even length): one partition in place (rows
-    are reordered), no averaging, several times faster than np.median."""
-    return _kth(rows, rows.shape[1] // 2)
-
-
-def _kth(rows: np.ndarray, k: int) -> np.ndarray:
-    rows.partition(k, axis=1)
-    return rows[:, k].copy()
-
-
-def _nonzero_medians(rows: np.ndarray) -> np.ndarray:
-    """Upper median of the entries > 0 of each row of non-negative numbers (0 for a row
-    without any): rows with the same number of zeros share one partition."""
-    zeros = (rows == 0).sum(axis=1)
-    out = np.zeros(len(rows))
-    width = rows.shape[1]
-    for z in np.unique(zeros[zeros < width]):
-        pick = zeros == z
-        k = z + (width - z) // 2  # zeros sort first
-        out[pick] = _kth(rows[pick], k)
-    return out
-
-
-class _Series:
-    """What one series keeps between batches: its last values and how many it has seen."""
-
-    __slots__ = ("count", "devs", "history", "level", "spread_blocks", "spreads")
-
-    def __init__(self) -> None:
-        self.history = np.zeros(0)
-        self.devs = np.zeros(0)
-        self.count = 0
-        self.level = 0.0
-        """Largest |value| before `history`: the series' scale, for the spread's floor."""
-        self.spreads = np.zeros(0)
-        """Window spreads of the last blocks whose window varied (see `_longer_run`)..."""
-        self.spread_blocks = np.zeros(0, np.int64)
-        """...and those blocks' numbers."""
-
-
-def _longer_run(sigma: np.ndarray, blocks: np.ndarray, state: _Series, keep: int) -> np.ndarray:
-    """Window spreads, where a window that is one constant value (spread 0) takes the median
-    spread of the last `keep` blocks that varied instead: an idle night keeps the day's
-    spread. A median, not the last one, because the last windows that varied are often a
-    level change (busy to idle) whose deviations are as large as the change."""
-    earlier = state.spread_blocks < blocks[0]  # a block cut by the previous batch comes again
-    varied = sigma > 0
-    seq = np.concatenate([state.spreads[earlier], sigma[varied]])
-    ids = np.concatenate([state.spread_blocks[earlier], blocks[varied]])
-    flat = np.flatnonzero(sigma == 0)
-    if len(flat):
-        ends = int(earlier.sum()) + np.cumsum(varied)[flat]  # varied spreads before each
-        sigma = sigma.copy()
-        for end in np.unique(ends):
-            sigma[flat[ends == end]] = np.median(seq[max(0, end - keep) : end]) if end else 0.0
-    state.spreads, state.spread_blocks = seq[-(keep + 1) :], ids[-(keep + 1) :]
-    return sigma
 
 
 class ZScoreDetector:
@@ -130,7 +69,9 @@ class ZScoreDetector:
         self.warmup = warmup
         self.default_threshold = default_threshold
         self.why = why
-        self._series: dict[tuple[str, str], _Series] = {}
+        keep = _LONG_RUN_WINDOWS * window // refresh
+        self._params = Params(window, refresh, warmup, keep)
+        self._table = SeriesTable(window + refresh, keep + 1)
 
     def fit(self, frame: pl.DataFrame) -> None:
         self._statistics(frame)
@@ -166,7 +107,7 @@ class ZScoreDetector:
             pl.Series("score", score, nan_to_null=True),
             pl.Series("expected", expected, nan_to_null=True),
             pl.concat_str(
-                pl.col("component"), pl.lit(" "), fmt_number(pl.col("value")), tail.gather(at)
+                pl.col("component"), pl.lit(" "), pl.lit(format_series(frame["value"])), tail.gather(at)
             )
             .fill_null(warming)
             .alias("reason"),
@@ -175,80 +116,11 @@ class ZScoreDetector:
     def _statistics(self, frame: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Median and spread per block (NaN while warming up) and each row's block."""
         values = frame["value"].to_numpy()
-        groups = (
-            frame.select(_KEYS)
-            .with_row_index("i")
-            .group_by(_KEYS, maintain_order=True)
-            .agg(pl.col("i"))
-        )
+        groups = frame.select(KEYS).with_row_index("i").group_by(KEYS, maintain_order=True).agg(pl.col("i"))
         rows = groups["i"].explode().to_numpy().astype(np.int64)
-        ends = np.cumsum(groups["i"].list.len().to_numpy())
+        lengths = groups["i"].list.len().to_numpy().astype(np.int64)
+        ids = self._table.ids(groups.select(KEYS))
+        med, spread, block = block_statistics(self._table, ids, values[rows], lengths, self._params)
         at = np.empty(len(values), np.int64)
-        medians, spreads = [], []
-        offset = 0
-        for key, idx in zip(groups.select(_KEYS).iter_rows(), np.split(rows, ends[:-1])):
-            state = self._series.setdefault(key, _Series())
-            med, spr, block = self._series_statistics(state, values[idx])
-            at[idx] = block + offset
-            offset += len(med)
-            medians.append(med)
-            spreads.append(spr)
-        return np.concatenate(medians), np.concatenate(spreads), at
-
-    def _series_statistics(
-        self, state: _Series, new: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Median of the window, and the MAD of the *deviations each value had when it
-        arrived* (from the median then in force): a series on a slow ramp, whose median
-        lags, gets a spread that accounts for the lag instead of a flood of alarms.
-
-        Returns median and spread per block touched by `new`, and each new value's block."""
-        n, w, b = len(new), self.window, self.refresh
-        values = np.concatenate([state.history, new])
-        devs = np.concatenate([state.devs, np.full(n, np.nan)])
-        first = state.count - len(state.history)  # ordinal of values[0]
-        block = (state.count + np.arange(n)) // b  # consecutive: block[0], block[0] + 1, ...
-        blocks = np.arange(block[0], block[-1] + 1)
-        starts = blocks * b - first  # index in `values` where each block starts
-        at = block - block[0]
-        med = np.full(len(blocks), np.nan)
-        full = starts - w >= 0
-        full[full] = blocks[full] * b >= w
-        if full.any():
-            med[full] = _row_medians(np.lib.stride_tricks.sliding_window_view(values, w)[starts[full] - w])
-        for k in np.flatnonzero(~full & (blocks * b >= self.warmup)):  # first blocks: shorter windows
-            med[k] = np.median(values[: starts[k]])
-        devs[len(state.history) :] = np.abs(new - med[at])
-        sigma = self._window_spread(devs, starts, blocks)
-        sigma = _longer_run(sigma, blocks, state, _LONG_RUN_WINDOWS * w // b)
-        running = np.maximum.accumulate(np.concatenate(([state.level], np.abs(values))))
-        level = running[starts]  # largest |value| before each block starts
-        spread = np.maximum(sigma, level * _LEVEL_FLOOR)  # NaN (warming up) stays NaN
-        keep = min(len(values), w + b)
-        state.level = float(running[len(values) - keep])
-        state.count += n
-        state.history = values[len(values) - keep :]
-        state.devs = devs[len(values) - keep :]
+        at[rows] = block
         return med, spread, at
-
-    def _window_spread(self, devs: np.ndarray, starts: np.ndarray, blocks: np.ndarray) -> np.ndarray:
-        """1.4826 x MAD of the deviations before each block start (of the nonzero ones when
-        the MAD is 0); NaN while too few deviations exist."""
-        w, b = self.window, self.refresh
-        mad = np.full(len(blocks), np.nan)
-        clean = (starts - w >= 0) & (blocks * b >= w + 2 * self.warmup)  # no warm-up NaNs
-        windows = np.lib.stride_tricks.sliding_window_view(devs, w)[starts[clean] - w] if clean.any() else None
-        if windows is not None:
-            mad[clean] = _row_medians(windows)
-        for k in np.flatnonzero(~clean & (blocks * b >= self.warmup)):
-            window = devs[max(0, starts[k] - w) : starts[k]]
-            if np.count_nonzero(~np.isnan(window)) >= self.warmup // 2:
-                mad[k] = np.nanmedian(window)
-        zero = mad == 0
-        if windows is not None and zero[clean].any():
-            mad[clean & zero] = _nonzero_medians(windows[zero[clean]])
-        for k in np.flatnonzero(zero & ~clean):
-            window = devs[max(0, starts[k] - w) : starts[k]]
-            moves = window[window > 0]
-            mad[k] = np.median(moves) if len(moves) else 0.0
-        return mad * _MAD_TO_SIGMA

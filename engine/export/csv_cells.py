@@ -20,14 +20,17 @@ FORMULA_START = r"^[=+\-@\t\r]"
 def protect_text_cells(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with every text cell that could start a formula prefixed with `'`."""
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    if not text:
+    if not text or frame.height == 0:
         return frame
+    # Rewritten only where some cell needs it: a new copy of every text column costs more
+    # than the check.
+    found = frame.select(pl.col(name).str.contains(FORMULA_START).any() for name in text).row(0)
     return frame.with_columns(
         pl.when(pl.col(name).str.contains(FORMULA_START))
         .then(pl.lit("'") + pl.col(name))
         .otherwise(pl.col(name))
         .alias(name)
-        for name in text
+        for name, needed in zip(text, found) if needed
     )
 
 

@@ -13,9 +13,10 @@ import polars as pl
 
 from logwatch.engine.batch import SCHEMA, SCORE_SCHEMA
 from logwatch.engine.errors import UserError
-from logwatch.engine.export.columns import TIMESTAMP_FORMAT, export_columns, export_frame
+from logwatch.engine.export.columns import export_columns, export_frame
 from logwatch.engine.export.csv_cells import protect_text_cells
 from logwatch.engine.export.stale import remove_stale
+from logwatch.engine.export.timestamp_text import timestamp_text
 from logwatch.engine.export.tempfiles import make_temp, probe_writable, write_error
 from logwatch.engine.files import apply_umask
 
@@ -160,7 +161,8 @@ class CsvWriter(_FileWriter):
         if threshold.null_count() == 0 and threshold.min() == threshold.max():
             # One threshold for the whole batch (the usual case): its text once, not per row.
             frame = frame.with_columns(pl.lit(_csv_float(threshold[0])).alias("threshold"))
-        frame.write_csv(out, include_header=False, datetime_format=TIMESTAMP_FORMAT)
+        frame = frame.with_columns(timestamp_text(frame["timestamp"]))
+        frame.write_csv(out, include_header=False)
 
 
 @functools.lru_cache(maxsize=64)
@@ -171,7 +173,7 @@ def _csv_float(value: float) -> str:
 
 class JsonlWriter(_FileWriter):
     def _write(self, frame: pl.DataFrame, out: IO[bytes]) -> None:
-        frame.with_columns(pl.col("timestamp").dt.strftime(TIMESTAMP_FORMAT)).write_ndjson(out)
+        frame.with_columns(timestamp_text(frame["timestamp"])).write_ndjson(out)
 
 
 class ParquetWriter:

@@ -77,30 +77,43 @@ def features_at(
     per row (n, C); `row_scaling` is the rows' `_row_scaling`, needed with a baseline or a
     daily profile."""
     w, n_comp = spec.window, spec.n_components
+    n = len(ends)
+    out = np.empty((n, spec.dim), np.float32)
+    # The windows' columns, step by step with the components inside, written in place.
+    newest = out[:, : w * n_comp].reshape(n, w, n_comp).transpose(0, 2, 1)
     if spec.profile_bins or spec.baseline_blocks:
         centers, spreads = row_scaling  # type: ignore[misc]
+    z = None
     if spec.profile_bins:  # every step on its own centre
-        z = np.clip(np.nan_to_num((values - centers) / spreads, nan=0.0), -Z_LIMIT, Z_LIMIT)
-        windows = np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1]
+        z = _clipped((values - centers) / spreads)
+        np.copyto(newest, np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1])
     elif spec.baseline_blocks:  # the whole window on its newest step's centre
-        newest_center, newest_spread = centers[ends], spreads[ends]
-        raw = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)[ends - w + 1]
-        windows = np.clip(
-            np.nan_to_num((raw - newest_center[:, :, None]) / newest_spread[:, :, None], nan=0.0), -Z_LIMIT, Z_LIMIT
-        )
-        z = np.clip(np.nan_to_num((values - center) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)  # volatility
+        windows = np.lib.stride_tricks.sliding_window_view(values, w, axis=0)[ends - w + 1]  # a copy
+        windows -= centers[ends][:, :, None]
+        windows /= spreads[ends][:, :, None]
+        np.copyto(newest, _clipped(windows))
     else:
-        z = np.clip(np.nan_to_num((values - center) / scale, nan=0.0), -Z_LIMIT, Z_LIMIT)
-        windows = np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1]
-    parts = [windows.transpose(0, 2, 1).reshape(len(ends), w * n_comp)]
+        z = _clipped((values - center) / scale)
+        np.copyto(newest, np.lib.stride_tricks.sliding_window_view(z, w, axis=0)[ends - w + 1])
+    col = w * n_comp
     if spec.time_of_day:
         angle = (grid.step_times_us(steps[ends]) % _DAY_US) * (2 * np.pi / _DAY_US)
-        parts += [np.sin(angle)[:, None], np.cos(angle)[:, None]]
+        out[:, col], out[:, col + 1] = np.sin(angle), np.cos(angle)
+        col += 2
     if spec.volatility:
-        parts.append(_log_volatility(z, ends, w))
+        if z is None:  # with a baseline: of the values on the training scale
+            z = _clipped((values - center) / scale)
+        out[:, col : col + n_comp] = _log_volatility(z, ends, w)
+        col += n_comp
     if spec.stuck:
-        parts.append(stuck_feature(_unchanged_run(values, ends, w, spec.bounds), w))
-    return np.hstack(parts).astype(np.float32)
+        out[:, col : col + n_comp] = stuck_feature(_unchanged_run(values, ends, w, spec.bounds), w)
+    return out
+
+
+def _clipped(z: np.ndarray) -> np.ndarray:
+    """`z` (a fresh array, changed in place) with NaN as 0 and clipped to +-Z_LIMIT."""
+    np.nan_to_num(z, copy=False, nan=0.0)
+    return np.clip(z, -Z_LIMIT, Z_LIMIT, out=z)
 
 
 def joined_scaling(
@@ -246,10 +259,9 @@ def _previous_blocks_median(
         block, first_block = track * span + (block - low), track * span + (first_block - low)
     ids, inverse = np.unique(block, return_inverse=True)
     known = ~np.isnan(values)
-    sums = np.zeros((len(ids), c))
-    counts = np.zeros((len(ids), c))
-    np.add.at(sums, inverse, np.where(known, values, 0.0))
-    np.add.at(counts, inverse, known)
+    # bincount adds in row order, as np.add.at does, several times faster.
+    sums = _sum_by(inverse, np.where(known, values, 0.0), len(ids))
+    counts = _sum_by(inverse, known.astype(np.float64), len(ids))
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(counts > 0, sums / counts, np.nan)
     # Consecutive rows of one block and segment share their previous blocks: work once per run.
@@ -266,6 +278,11 @@ def _previous_blocks_median(
     enough = np.sum(~np.isnan(previous), axis=0) >= min(BASELINE_MIN_BLOCKS, spec.baseline_blocks)
     median = _nan_median(previous)
     return np.where(enough, median, np.nan)[row_run]
+
+
+def _sum_by(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """(size, C): the rows of `values` (n, C) added up by `index`."""
+    return np.stack([np.bincount(index, weights=values[:, j], minlength=size) for j in range(values.shape[1])], axis=1)
 
 
 def _nan_median(stack: np.ndarray) -> np.ndarray:
@@ -343,7 +360,17 @@ def component_residuals(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> 
 def squared_errors(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> np.ndarray:
     """Squared reconstruction error per component, (n, C): the newest step's scaled value
     plus the volatility / stuck feature, each residual divided by its error scale."""
-    return np.asarray(sum(r**2 for r in component_residuals(x, x_hat, spec)), dtype=np.float64)
+    return summed(squares(component_residuals(x, x_hat, spec)))
+
+
+def squares(residuals: list[np.ndarray]) -> list[np.ndarray]:
+    """Each residual group squared."""
+    return [r**2 for r in residuals]
+
+
+def summed(squared: list[np.ndarray]) -> np.ndarray:
+    """Squared residual groups added up, (n, C) float64: `squared_errors` from `squares`."""
+    return np.asarray(sum(squared), dtype=np.float64)
 
 
 def drivers(err: np.ndarray, spec: FeatureSpec) -> np.ndarray:
@@ -357,7 +384,11 @@ def drivers(err: np.ndarray, spec: FeatureSpec) -> np.ndarray:
 def component_errors(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> np.ndarray:
     """`squared_errors`, damped for the components that do not drive the step's error
     (their share of it in reasons, their score without `step_score`)."""
-    err = squared_errors(x, x_hat, spec)
+    return damped(squared_errors(x, x_hat, spec), spec)
+
+
+def damped(err: np.ndarray, spec: FeatureSpec) -> np.ndarray:
+    """`component_errors` from `squared_errors`."""
     return np.where(drivers(err, spec), err, err * DAMPING**2)
 
 
@@ -367,7 +398,11 @@ def entry_scores(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> np.ndar
     square root of `component_errors`; with it, a driving component scores its whole
     step: the square root of the step's summed `component_errors` (the drivers' errors,
     and a damped share of the others')."""
-    err = component_errors(x, x_hat, spec)
+    return scores_of(component_errors(x, x_hat, spec), spec)
+
+
+def scores_of(err: np.ndarray, spec: FeatureSpec) -> np.ndarray:
+    """`entry_scores` from `component_errors`."""
     if not spec.step_score:
         return np.sqrt(err)
     return np.where(drivers(err, spec), np.sqrt(err.sum(axis=1, keepdims=True)), np.sqrt(err))
