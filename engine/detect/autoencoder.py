@@ -25,7 +25,7 @@ from logwatch.engine.window import (
     expected_values,
     stuck_steps,
 )
-from logwatch.engine.window.features import damped, scores_of, squares, summed
+from logwatch.engine.window.errors import damped, scores_of, squares, summed
 
 ROWS_PER_RUN = 16_384
 """Windows per onnxruntime call (bounds memory, keeps calls efficient)."""

@@ -13,13 +13,15 @@ from logwatch.engine.window.build import (
     fit_profiles,
     fit_scaling,
 )
-from logwatch.engine.window.features import (
-    VOL_EPS,
+from logwatch.engine.window.errors import (
     component_errors,
     component_residuals,
     entry_scores,
     expected_values,
     fit_error_scale,
+)
+from logwatch.engine.window.features import (
+    VOL_EPS,
     joined_scaling,
     row_centers,
     row_scales,

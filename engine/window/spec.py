@@ -30,7 +30,7 @@ class FeatureSpec:
     `adaptive_scale` the scale widens when the recent noise exceeds training's
     (`features.row_scales`).
 
-    The score of a component (`features.component_errors`) uses its newest value and its
+    The score of a component (`errors.component_errors`) uses its newest value and its
     volatility/stuck feature: each residual is divided by `error_scale` (the typical
     residual of that column on validation data, set by training) so one threshold fits
     every component, and with `driver_ratio` a component whose error is well below the
@@ -55,7 +55,7 @@ class FeatureSpec:
     """Score a step as a whole: the components that drive its error (see `driver_ratio`)
     score the square root of the step's summed error, so evidence spread over several
     components adds up and one threshold means one budget per time step; the others keep
-    their own damped score (see `features.entry_scores`)."""
+    their own damped score (see `errors.entry_scores`)."""
     baseline_blocks: int = 0
     """With `baseline_block_steps`: each window is centred on the mean of the previous
     this-many complete blocks of its server (a slow baseline that follows real drift);
