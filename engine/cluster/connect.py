@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,6 +12,10 @@ from typing import Any
 from logwatch.engine.errors import UserError
 
 INSTALL_HINT = "--engine ray needs Ray: pip install 'logwatch[cluster]'"
+REACH_SECONDS = 10.0
+"""How long the cluster's address may take to answer before the run gives up. Ray itself
+retries an address nobody answers at for many minutes (13 on this project's machine),
+printing a warning every few seconds; a head that is up answers in milliseconds."""
 
 
 def import_ray() -> Any:
@@ -47,6 +52,7 @@ def ray_session(address: str | None = None, *, num_cpus: int | None = None) -> I
     quiet = {"logging_level": logging.ERROR, "log_to_driver": False}
     try:
         if address:
+            _check_reachable(address)
             ray.init(address=address, **quiet)
         else:
             ray.init(num_cpus=num_cpus, include_dashboard=False, **quiet)
@@ -57,6 +63,20 @@ def ray_session(address: str | None = None, *, num_cpus: int | None = None) -> I
         yield ray, where(ray, address)
     finally:
         ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """ConnectionError unless `address` (`host:port` or `ray://host:port`; `auto` is left to
+    Ray) takes a TCP connection within REACH_SECONDS."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # `auto`, or a form Ray itself judges
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=REACH_SECONDS).close()
+    except TimeoutError:
+        raise ConnectionError(f"no answer within {REACH_SECONDS:g} s") from None
+    except OSError as error:
+        raise ConnectionError(error.strerror or type(error).__name__) from None
 
 
 def _configure_data(ray: Any) -> None:

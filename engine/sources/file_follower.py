@@ -10,6 +10,9 @@ to log files, and what happens here:
 - rotation by rename, or deletion and re-creation: the old file stays open, so it is read
   to its end first (its last line, even without a newline, counts), then the new file is
   read from its start;
+- deletion for good (a host removed from the fleet): the deleted file is read to its end
+  like a rotated one and closed after `GONE_SECONDS`, so its disk space is freed; a file
+  created at the path later is read from its start;
 - copy-truncate: the file is shorter than what was read, or its first line changed (it was
   refilled past our offset before we looked): read the rest of the copy logrotate made
   beside it, if one is found (`rotated_copy`), then the file again from the start;
@@ -19,6 +22,7 @@ to log files, and what happens here:
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -32,10 +36,19 @@ READ_BYTES = 1 << 20
 """Largest single read; with the splitter's bound this caps what one step holds."""
 TRUNCATED_REASON = "line cut short when the file was truncated"
 
-FOLLOWING, ROTATED, GONE, UNREADABLE, WAITING = "following", "rotated", "gone", "unreadable", "waiting"
+GONE_SECONDS = 60.0
+"""A deleted file (no name left, none new at its path) is closed this long after it was
+found deleted. Its disk space is freed only when the last descriptor closes, so holding it
+forever leaks space and a descriptor for every host removed from a fleet; closing at once
+would lose what a writer that still has it open adds in its last moments (a process
+flushing as it exits), and a minute is far longer than that takes."""
+
+FOLLOWING, ROTATED, GONE, GONE_CLOSED, UNREADABLE, WAITING = (
+    "following", "rotated", "gone", "gone (closed)", "unreadable", "waiting")
 """A followed file's state in a word: read as it grows; renamed away (being finished, or
-waiting for a new file under its name); deleted (likewise); cannot be read (retrying);
-not there yet."""
+waiting for a new file under its name); deleted (likewise); deleted, read to its end and
+closed after `GONE_SECONDS` (waiting for a new file); cannot be read (retrying); not there
+yet."""
 
 
 class Step(NamedTuple):
@@ -60,13 +73,16 @@ class FileFollower:
         backfill: Backfill = Backfill(),
         read_bytes: int = READ_BYTES,
         max_line_bytes: int = MAX_LINE_BYTES,
+        gone_seconds: float = GONE_SECONDS,
         on_notice: Callable[[str], None] | None = None,
     ) -> None:
-        """`on_notice` gets one-line news (waiting, permission denied, rotated, truncated)."""
+        """`on_notice` gets one-line news (waiting, permission denied, rotated, truncated);
+        a deleted file is closed `gone_seconds` after it was found deleted."""
         self.path = os.fspath(path)
         self.from_start = from_start
         self.backfill = backfill
         self.read_bytes = read_bytes
+        self.gone_seconds = gone_seconds
         self.status = f"opening {self.path}"
         """What is happening to the file now, for a status line (read from any thread)."""
         self.state = WAITING
@@ -78,6 +94,7 @@ class FileFollower:
         self._existing = True  # does the first successful open find old content?
         self._replaced = False  # the path names another file now: finish ours, switch
         self._path_gone = False
+        self._deleted_at: float | None = None  # monotonic time it was found deleted
 
     @property
     def in_flux(self) -> bool:
@@ -113,7 +130,10 @@ class FileFollower:
             return Step(lines, True, not caught_up)
         if self._replaced:
             return Step(self._switch(), False, True)
-        return Step(lines, False, self._check_path())
+        again = self._check_path()
+        if self._deleted_long_ago():
+            return Step(self._close_deleted(), False, False)
+        return Step(lines, False, again)
 
     def close(self) -> None:
         self._close_copy()
@@ -158,6 +178,8 @@ class FileFollower:
             opened = OpenFile(self.path)
         except FileNotFoundError:
             self._existing = False
+            if self.state == GONE_CLOSED:  # said when it was closed; still waiting
+                return False
             self._set_status(f"waiting for {self.path} to appear", WAITING)
             return False
         except IsADirectoryError:
@@ -176,6 +198,7 @@ class FileFollower:
         self._file = opened
         self._splitter.restart(first_line)
         self._replaced = self._path_gone = False
+        self._deleted_at = None
         self.status, self.state = f"following {self.path}", FOLLOWING
         if announce:
             self._notice(f"following {self.path} from line {first_line:,}")
@@ -192,9 +215,11 @@ class FileFollower:
         except OSError:
             return False
         if now is None:
+            renamed = os.fstat(self._file.fd).st_nlink > 0  # still has a name: rotated
+            if not renamed and self._deleted_at is None:  # deleted now, or after a rename
+                self._deleted_at = time.monotonic()
             if not self._path_gone:
                 self._path_gone = True
-                renamed = os.fstat(self._file.fd).st_nlink > 0  # still has a name: rotated
                 self._set_status(
                     f"{self.path} was removed or renamed; finishing it and waiting for a new one",
                     ROTATED if renamed else GONE,
@@ -216,6 +241,21 @@ class FileFollower:
         self.close()
         self._notice(f"{self.path} was replaced (rotated); reading the new file")
         self._open(announce=False)
+        return last
+
+    def _deleted_long_ago(self) -> bool:
+        """Our file has no name left, none has replaced it, and `gone_seconds` have passed."""
+        return (self._path_gone and not self._replaced and self._deleted_at is not None
+                and time.monotonic() - self._deleted_at >= self.gone_seconds)
+
+    def _close_deleted(self) -> Lines:
+        """The deleted file is read to its end: count its unterminated last line, close it
+        (freeing its disk space) and wait for a file at the path, read from its start."""
+        last = self._splitter.finish()
+        self.close()
+        self._path_gone = False
+        self._deleted_at = None
+        self._set_status(f"{self.path} was deleted; read to its end and closed", GONE_CLOSED)
         return last
 
     def _set_status(self, status: str, state: str) -> None:

@@ -15,7 +15,7 @@ from logwatch.engine.errors import UserError
 from logwatch.engine.parse import read_batches
 from logwatch.engine.parse.run_parser import RunParser
 from logwatch.engine.sources.backfill import Backfill
-from logwatch.engine.sources.file_follower import UNREADABLE, FileFollower
+from logwatch.engine.sources.file_follower import GONE_SECONDS, UNREADABLE, FileFollower
 from logwatch.engine.sources.file_identity import FileIdentity
 
 READING, READ_WHOLE = "reading", "read whole"
@@ -28,7 +28,8 @@ class FileReport:
 
     path: str
     state: str
-    """following, rotated, gone, unreadable, waiting; for a `.gz`: reading, read whole."""
+    """following, rotated, gone, gone (closed), unreadable, waiting; for a `.gz`: reading,
+    read whole."""
     lines: int
     """Lines read from it: entries and bad lines."""
     bad: int
@@ -87,10 +88,12 @@ class TailedFile(Member):
         backfill: Backfill,
         read_bytes: int,
         on_notice: Callable[[str], None] | None,
+        gone_seconds: float = GONE_SECONDS,
     ) -> None:
         super().__init__(path)
         self._follower = FileFollower(
-            path, from_start=from_start, backfill=backfill, read_bytes=read_bytes, on_notice=on_notice
+            path, from_start=from_start, backfill=backfill, read_bytes=read_bytes,
+            gone_seconds=gone_seconds, on_notice=on_notice,
         )
         self._parser = RunParser(path, lenient=True, first_line=self._follower.first_line)
 

@@ -27,7 +27,7 @@ from logwatch.engine.parse import is_compressed
 from logwatch.engine.sources.backfill import Backfill
 from logwatch.engine.sources.change_waiter import ChangeWaiter
 from logwatch.engine.sources.fd_limit import make_room_for
-from logwatch.engine.sources.file_follower import READ_BYTES
+from logwatch.engine.sources.file_follower import GONE_SECONDS, READ_BYTES
 from logwatch.engine.sources.file_set import FileSet
 from logwatch.engine.sources.member import FileReport, Member, TailedFile, WholeGzFile
 
@@ -52,6 +52,8 @@ class MultiTail:
             appear later are always read from their start).
         backfill: how much of each existing file to read before following it.
         poll: poll every `poll_seconds` instead of waiting for change notifications.
+        gone_seconds: a deleted file is read to its end and closed this long after it
+            was found deleted (`file_follower.GONE_SECONDS`).
         on_notice: called (from the reading thread) with one-line messages worth showing.
     """
 
@@ -67,12 +69,14 @@ class MultiTail:
         rescan_seconds: float = RESCAN_SECONDS,
         read_bytes: int = READ_BYTES,
         batch_bytes: int = BATCH_BYTES,
+        gone_seconds: float = GONE_SECONDS,
         on_notice: Callable[[str], None] | None = None,
     ) -> None:
         self.from_start = from_start
         self.backfill = backfill
         self.read_bytes = read_bytes
         self.batch_bytes = batch_bytes
+        self.gone_seconds = gone_seconds
         self.rescan_seconds = rescan_seconds
         self._on_notice = on_notice
         self._notices: list[str] = []
@@ -177,6 +181,7 @@ class MultiTail:
             backfill=self.backfill,
             read_bytes=self.read_bytes,
             on_notice=self._notices.append,
+            gone_seconds=self.gone_seconds,
         )
 
     def _rescan_due(self, woke: str, since: float) -> bool:

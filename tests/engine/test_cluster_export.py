@@ -1,13 +1,19 @@
-"""`--engine ray` gives the local export's answers: real Ray (local, 2 CPUs), real files, the
-real command in subprocesses. Skipped without the cluster extra (`make test` installs it)."""
+"""`--engine ray` gives the local export's answers: real Ray (local, 2 CPUs, or a separate
+one-node cluster reached by address), real files, the real command in subprocesses. Skipped
+without the cluster extra (`make test` installs it)."""
 
 from __future__ import annotations
 
 import gzip
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +51,15 @@ def _export(archive: Path, out: Path, *extra: str) -> subprocess.CompletedProces
     return run_cli("tui", str(archive / "day-*"), "--export", str(out), "--all", *extra, timeout=240)
 
 
+@pytest.fixture(scope="module")
+def local_export(archive, tiny_bundle, tmp_path_factory) -> tuple[subprocess.CompletedProcess, pl.DataFrame]:
+    """The local engine's export of the archive (--all, the tiny bundle), sorted by KEY."""
+    out = tmp_path_factory.mktemp("local") / "local.parquet"
+    done = _export(archive, out, "--model", str(tiny_bundle))
+    assert done.returncode == 0, done.stderr.decode()
+    return done, _sorted(pl.read_parquet(out))
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -64,23 +79,27 @@ def _skipped(done: subprocess.CompletedProcess) -> list[str]:
     return [line for line in done.stderr.decode().splitlines() if line.startswith("logwatch: skipped")]
 
 
-def test_ray_export_equals_the_local_export(archive, tiny_bundle, tmp_path):
-    local, ray, folder = tmp_path / "local.parquet", tmp_path / "ray.parquet", tmp_path / "dataset"
-    here = _export(archive, local, "--model", str(tiny_bundle))
-    assert here.returncode == 0, here.stderr.decode()
-    there = _export(archive, ray, "--model", str(tiny_bundle), "--engine", "ray")
-    assert there.returncode == 0, there.stderr.decode()
-    assert "logwatch: ray: scoring 4 files on a local Ray" in there.stderr.decode()
-    assert _summary(there) == _summary(here)
-    assert "12,000 entries, 3 bad lines skipped" in _summary(here)
-    assert _skipped(there) == _skipped(here) and len(_skipped(here)) == 3
-    expected, got = _sorted(pl.read_parquet(local)), _sorted(pl.read_parquet(ray))
+def _assert_same_rows(got: pl.DataFrame, expected: pl.DataFrame) -> None:
+    """Row for row the local export's (sorted by KEY); scores to float32 precision."""
     assert got.columns == expected.columns and got.height == expected.height == 12_000
     assert got.select(KEY).equals(expected.select(KEY))
     assert np.allclose(got["score"].to_numpy().astype(np.float32), expected["score"].to_numpy().astype(np.float32),
                        rtol=1e-6, equal_nan=True)
     assert got["predicted"].equals(expected["predicted"]) and got["predicted"].sum() > 0
     assert got.drop("score").equals(expected.drop("score"))
+
+
+def test_ray_export_equals_the_local_export(archive, tiny_bundle, local_export, tmp_path):
+    ray, folder = tmp_path / "ray.parquet", tmp_path / "dataset"
+    here, expected = local_export
+    there = _export(archive, ray, "--model", str(tiny_bundle), "--engine", "ray")
+    assert there.returncode == 0, there.stderr.decode()
+    assert "logwatch: ray: scoring 4 files on a local Ray" in there.stderr.decode()
+    assert _summary(there) == _summary(here)
+    assert "12,000 entries, 3 bad lines skipped" in _summary(here)
+    assert _skipped(there) == _skipped(here) and len(_skipped(here)) == 3
+    got = _sorted(pl.read_parquet(ray))
+    _assert_same_rows(got, expected)
 
     (folder / "").mkdir()  # an empty folder as OUT: a Parquet dataset written by Ray
     flagged = _export(archive, folder, "--model", str(tiny_bundle), "--engine", "ray")
@@ -119,3 +138,80 @@ def test_ctrl_c_stops_ray_and_leaves_no_output(archive, tiny_bundle, tmp_path):
     finally:
         child.kill()
     assert list(tmp_path.iterdir()) == []  # neither OUT nor a temporary file
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture()
+def ray_cluster() -> Iterator[tuple[str, Path]]:
+    """(address, session logs folder) of a one-node, 1-CPU Ray cluster in processes of its own.
+
+    `ray stop` would stop every Ray on this machine (it finds them by process name), so the
+    head runs in a session of its own, with its own temporary folder (short: Ray's socket
+    paths must fit 107 bytes) and ports, and is stopped by killing that process group."""
+    temp = Path(tempfile.mkdtemp(prefix="lw-ray-"))
+    port = _free_port()
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled"}  # no token in ~/.ray needed or written
+    head = subprocess.Popen(
+        [str(Path(sys.executable).with_name("ray")), "start", "--head", "--block", f"--port={port}",
+         "--num-cpus=1", "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp}",
+         f"--ray-client-server-port={_free_port()}", f"--dashboard-agent-listen-port={_free_port()}"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        start_new_session=True)
+    try:
+        logs = temp / "session_latest" / "logs"
+        deadline = time.monotonic() + 120
+        while not (logs / "raylet.out").exists() or not _answers(port):
+            assert head.poll() is None and time.monotonic() < deadline, "the Ray head did not start"
+            time.sleep(0.5)
+        yield f"127.0.0.1:{port}", logs
+    finally:
+        os.killpg(head.pid, signal.SIGKILL)  # the head and every process it started, no other Ray
+        head.wait(timeout=30)
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def _run(args: list[str], env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, int]:
+    """The command's result and its process id (to find the driver's log on the cluster)."""
+    base = {k: v for k, v in os.environ.items() if k not in ("TERM", "RAY_ADDRESS")} | (env or {})
+    child = subprocess.Popen([sys.executable, "-m", "logwatch.tui", *args], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=base)
+    stdout, stderr = child.communicate(timeout=240)
+    return subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr), child.pid
+
+
+def test_an_address_or_ray_address_runs_it_on_that_cluster_with_the_same_answers(
+        archive, tiny_bundle, local_export, ray_cluster, tmp_path):
+    address, logs = ray_cluster
+    here, expected = local_export
+    export = ["tui", str(archive / "day-*"), "--all", "--model", str(tiny_bundle), "--engine", "ray"]
+    runs = {"flag": _run([*export, "--export", str(tmp_path / "flag.parquet"), "--ray-address", address]),
+            "env": _run([*export, "--export", str(tmp_path / "env.parquet")], env={"RAY_ADDRESS": address})}
+    for how, (there, pid) in runs.items():
+        assert there.returncode == 0, there.stderr.decode()
+        assert f"logwatch: ray: scoring 4 files on the Ray cluster at {address} (1 CPUs)" in there.stderr.decode()
+        assert list(logs.glob(f"python-core-driver-*_{pid}.log")), f"{how}: no driver of this run on the cluster"
+        assert _summary(there) == _summary(here)
+        _assert_same_rows(_sorted(pl.read_parquet(tmp_path / f"{how}.parquet")), expected)
+
+    nobody, out = f"127.0.0.1:{_free_port()}", tmp_path / "none.csv"
+    started = time.monotonic()
+    refused = run_cli("tui", str(archive), "--export", str(out), "--engine", "ray", "--detector", "zscore",
+                      "--ray-address", nobody, timeout=60)
+    said = refused.stderr.decode().strip().splitlines()
+    assert refused.returncode == 2 and time.monotonic() - started < 30
+    assert said[-1].startswith(f"logwatch: cannot start or reach Ray at {nobody}: ") and len(said) == 2, said
+    assert all(line.startswith("logwatch: ") for line in said)  # the detector line, then the error
+    assert not list(tmp_path.glob("*none*"))

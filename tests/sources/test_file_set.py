@@ -58,3 +58,38 @@ def test_new_files_join_renamed_ones_do_not(tmp_path):
     assert _names(source) == ["a.log", "b.log"]
     states = {os.path.basename(f.path): f.state for f in source.files()}
     assert states == {"a.log": "rotated", "b.log": "following"}
+
+
+def _open_fds_on(path) -> list[str]:
+    """This process's descriptors on `path` (a deleted file reads as 'PATH (deleted)')."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # closed meanwhile (listdir's own descriptor)
+            continue
+        if target.removesuffix(" (deleted)") == str(path):
+            found.append(target)
+    return found
+
+
+def test_a_deleted_file_is_read_to_its_end_then_closed_and_a_new_one_at_its_path_is_read(tmp_path):
+    log = tmp_path / "web.log"
+    log.write_bytes(_entry(1))
+    (tmp_path / "other.log").write_bytes(_entry(2))
+    source = MultiTail([str(tmp_path)], from_start=True, gone_seconds=1.0)
+    got = Collector(source, explode=lambda batch: (batch.frame["value"].to_list(), [])).start()
+    got.wait_count(2)
+    with open(log, "ab") as writer:  # its last lines, the last without a newline, then deleted
+        writer.write(_entry(3) + _entry(4).rstrip(b"\n"))
+    log.unlink()
+    states = lambda: {os.path.basename(f.path): f.state for f in source.files()}  # noqa: E731
+    got.wait_count(3)
+    assert _open_fds_on(log) == [f"{log} (deleted)"] and states()["web.log"] == "gone"  # not closed at once
+    got.wait_for(lambda _: not _open_fds_on(log), "the deleted file to be closed")
+    assert states() == {"web.log": "gone (closed)", "other.log": "following"}
+    assert sorted(got.wait_count(4)) == [1, 2, 3, 4]  # its rest, and its unterminated last line, once
+    log.write_bytes(_entry(5))  # a host back under the same name: a new file, from its start
+    got.wait_count(5)
+    assert sorted(got.finish(source.stop)) == [1, 2, 3, 4, 5] and states()["web.log"] == "following"
+    assert _open_fds_on(log) == []  # closed when iteration ended

@@ -26,7 +26,8 @@ COLUMNS = (
     ("flagged", "over the threshold in use when they arrived"),
 )
 STATES = "following: read as it grows; rotated: renamed away, being finished or waiting for a new file; " \
-    "gone: deleted, likewise; unreadable: retrying; waiting: not there yet"
+    "gone: deleted, likewise; gone (closed): deleted, read to its end and closed after a minute; " \
+    "unreadable: retrying; waiting: not there yet"
 """What a file's state means, under the list of files."""
 
 
