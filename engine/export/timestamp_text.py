@@ -1,9 +1,13 @@
 """Timestamps as the export writes them (`TIMESTAMP_FORMAT`), built with numpy.
 
-polars formats a datetime column row by row with a format string: about half the CPU time
-of writing a scored batch as CSV. Every entry time is between 1970 and 2200 (see
-`parse.timestamps`), so the text has one width and its digits can be computed for the whole
-column at once; a column this cannot vouch for goes through polars.
+polars formats a datetime column row by row with a format string. Every entry time is
+between 1970 and 2200 (see `parse.timestamps`), so the text has one width and its digits
+can be computed for the whole column at once; a column this cannot vouch for goes through
+polars.
+
+Each row is one 26-byte record whose two-digit fields (`_FIELDS`) are 16-bit words written
+from a table of the hundred digit pairs; arithmetic below the day is in int32. About half
+the CPU time of `dt.strftime` (polars 2.1), and of the earlier one-row-per-character build.
 """
 
 from __future__ import annotations
@@ -18,8 +22,18 @@ _WIDTH = 26
 _DAY_US = 86_400_000_000
 _LATEST_US = 253_402_300_799_999_999
 """9999-12-31T23:59:59.999999: four-digit years only."""
-_PAIRS = np.array([[48 + v // 10, 48 + v % 10] for v in range(100)], np.uint8)
-"""The two ASCII digits of 0..99."""
+_PAIRS = np.array([[48 + v // 10, 48 + v % 10] for v in range(100)], np.uint8).view("<u2").ravel()
+"""The two ASCII digits of 0..99, as one little-endian 16-bit word each."""
+_FIELDS = {"century": 0, "year": 2, "month": 5, "day": 8, "hour": 11, "minute": 14,
+           "second": 17, "centis": 20, "micros_mid": 22, "micros_low": 24}
+"""Byte offset of each two-digit field in a row."""
+_SEPARATORS = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":", 19: "."}
+_ROW = np.dtype({
+    "names": [*_FIELDS, *(f"sep{at}" for at in _SEPARATORS)],
+    "formats": ["<u2"] * len(_FIELDS) + ["u1"] * len(_SEPARATORS),
+    "offsets": [*_FIELDS.values(), *_SEPARATORS],
+    "itemsize": _WIDTH,
+})
 
 
 def timestamp_text(column: pl.Series) -> pl.Series:
@@ -28,19 +42,20 @@ def timestamp_text(column: pl.Series) -> pl.Series:
     if column.null_count() or len(micros) == 0 or micros.min() < 0 or micros.max() > _LATEST_US:
         return column.dt.strftime(TIMESTAMP_FORMAT)
     days, rest = np.divmod(micros, _DAY_US)
-    year, month, day = _civil_from_days(days)
     seconds, fraction = np.divmod(rest, 1_000_000)
-    text = np.empty((_WIDTH, len(micros)), np.uint8)  # one row per character: contiguous writes
-    for at, char in ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, ".")):
-        text[at] = ord(char)
-    for at, number in (
-        (0, year // 100), (2, year % 100), (5, month), (8, day),
-        (11, seconds // 3600), (14, seconds // 60 % 60), (17, seconds % 60),
-        (20, fraction // 10_000), (22, fraction // 100 % 100), (24, fraction % 100),
+    seconds, fraction = seconds.astype(np.int32), fraction.astype(np.int32)
+    year, month, day = _civil_from_days(days.astype(np.int32))
+    rows = np.empty(len(micros), _ROW)
+    for at, char in _SEPARATORS.items():
+        rows[f"sep{at}"] = ord(char)
+    for name, number in (
+        ("century", year // 100), ("year", year % 100), ("month", month), ("day", day),
+        ("hour", seconds // 3600), ("minute", seconds // 60 % 60), ("second", seconds % 60),
+        ("centis", fraction // 10_000), ("micros_mid", fraction // 100 % 100),
+        ("micros_low", fraction % 100),
     ):
-        text[at : at + 2] = _PAIRS[number].T
-    rows = np.ascontiguousarray(text.T).view(f"S{_WIDTH}").ravel()
-    return pl.Series(column.name, rows).cast(pl.String)
+        rows[name] = _PAIRS[number]
+    return pl.Series(column.name, rows.view(f"S{_WIDTH}")).cast(pl.String)
 
 
 def _civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -31,3 +31,10 @@ def test_a_column_it_cannot_vouch_for_goes_through_polars():
     before_1970 = pl.Series("timestamp", [-1, 5], pl.Int64).cast(pl.Datetime("us"))
     assert timestamp_text(before_1970).to_list() == before_1970.dt.strftime(TIMESTAMP_FORMAT).to_list()
     assert timestamp_text(column.head(0)).to_list() == []
+
+
+def test_int32_arithmetic_holds_to_the_last_four_digit_year():
+    last = int((datetime(9999, 12, 31, 23, 59, 59, 999_999) - datetime(1970, 1, 1)).total_seconds() * 1_000_000)
+    last = last // 1_000_000 * 1_000_000 + 999_999  # the float above may round the microseconds
+    rng = np.random.default_rng(11)
+    _check(np.concatenate([rng.integers(0, last, 100_000), [last]]))
