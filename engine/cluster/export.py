@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -50,8 +51,8 @@ def export_on_ray(paths: list[str], scorer: Scorer, out: str, *, write_all: bool
         bundle = getattr(scorer.detector, "bundle", None)
         shipped = None if bundle is None else ray.put(pack_bundle(bundle.path))  # once, as bytes
         read = ray.remote(read_file).options(num_returns=2)
-        refs = [read.remote(i, p, None if bundle is None else bundle.spec.step_seconds)
-                for i, p in enumerate(paths)]
+        step = None if bundle is None else bundle.spec.step_seconds
+        refs = [read.remote(i, os.path.abspath(p), p, step) for i, p in enumerate(paths)]
         try:
             reads = _gather(ray, [info for _, info in refs], summary, err)
             plan = ScorePlan(scorer.detector.name, scorer.threshold, scorer.tracer is not None, shipped,
@@ -120,7 +121,7 @@ def _write(ray: Any, blocks: list[Any], out: str, *, labels: bool, write_all: bo
         except BaseException:
             dataset.discard(temp)
             raise
-        return rows, target
+        return rows, Path(out)  # named as given
     writer = open_writer(out, labels=labels)
     try:
         for block in blocks:

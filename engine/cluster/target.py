@@ -23,8 +23,9 @@ def is_dataset(out: str) -> bool:
 
 def check_dataset(out: str) -> Path:
     """Validate a dataset OUT before any work (UserError names the problem); proves its
-    parent takes a new folder."""
-    target = Path(out).expanduser()
+    parent takes a new folder. The path returned is absolute: Ray's writers run in other
+    folders, or on other machines."""
+    target = Path(out).expanduser().absolute()
     if target.is_dir() and any(target.iterdir()):
         raise UserError(f"--export {out}: the folder is not empty (a Parquet dataset needs a new or empty folder)")
     if target.exists() and not target.is_dir():

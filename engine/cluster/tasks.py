@@ -38,12 +38,13 @@ class FileRead:
     servers: set[str] = field(default_factory=set)
 
 
-def read_file(index: int, path: str, step_seconds: float | None) -> tuple[Any, FileRead]:
-    """Entries of `path` as one Arrow table (label columns always, null when absent, plus
-    ORDER) and what the read found. UserError as in a local read."""
+def read_file(index: int, path: str, shown: str, step_seconds: float | None) -> tuple[Any, FileRead]:
+    """Entries of `path` (absolute: a worker's folder is not the command's) as one Arrow
+    table (label columns always, null when absent, plus ORDER) and what the read found.
+    Bad lines and UserError name the file as `shown`, as a local read does."""
     found = FileRead()
     frames = []
-    for batch in read_batches(path):
+    for batch in read_batches(path, shown=shown):
         found.bad_lines += batch.bad_lines
         found.bad_samples += batch.bad_samples[: MAX_BAD_SAMPLES - len(found.bad_samples)]
         if batch.frame.height == 0:

@@ -33,7 +33,7 @@ def is_compressed(path: str | Path) -> bool:
     return str(path).endswith(".gz")
 
 
-def _open(path: str | Path) -> tuple[BinaryIO, str]:
+def _open(path: str | Path, shown: str) -> tuple[BinaryIO, str]:
     name = str(path)
     if name == "-":
         try:  # our own unbuffered handle: a reader thread never holds sys.stdin's lock
@@ -44,25 +44,30 @@ def _open(path: str | Path) -> tuple[BinaryIO, str]:
         if is_compressed(name):
             handle: BinaryIO = gzip.open(name, "rb")  # type: ignore[assignment]
             handle.peek(1)  # type: ignore[attr-defined]  # fail now on a non-gzip file
-            return handle, name
-        return open(name, "rb"), name
+            return handle, shown
+        return open(name, "rb"), shown
     except (OSError, EOFError, zlib.error) as error:
-        raise UserError(f"cannot read {name}: {_why(error)}") from None
+        raise UserError(f"cannot read {shown}: {_why(error)}") from None
 
 
 def _why(error: BaseException) -> str:
     return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 
-def read_batches(path: str | Path, *, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Iterator[Batch]:
+def read_batches(path: str | Path, *, shown: str | None = None,
+                 chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Iterator[Batch]:
     """Read `path` (a file, `.gz`, or `-` for stdin) to its end, one Batch per chunk.
+
+    Messages name the file as `shown` (default: `path` as given), so a file opened by its
+    absolute path (as a Ray worker elsewhere must) is still named as the user typed it.
 
     The input is opened at once, so a missing or unreadable file raises UserError here
     (one line, naming the file); read errors later raise UserError from the iteration.
     From a pipe, whatever has arrived is parsed without waiting for a full chunk.
     """
-    handle, where = _open(path)
-    return _guarded(handle, where, str(path), chunk_bytes)
+    shown = str(path) if shown is None else shown
+    handle, where = _open(path, shown)
+    return _guarded(handle, where, shown, chunk_bytes)
 
 
 def _guarded(handle: BinaryIO, where: str, name: str, chunk_bytes: int) -> Iterator[Batch]:

@@ -183,28 +183,39 @@ def _answers(port: int) -> bool:
         return False
 
 
-def _run(args: list[str], env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, int]:
+def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, int]:
     """The command's result and its process id (to find the driver's log on the cluster)."""
     base = {k: v for k, v in os.environ.items() if k not in ("TERM", "RAY_ADDRESS")} | (env or {})
     child = subprocess.Popen([sys.executable, "-m", "logwatch.tui", *args], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=base)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=base, cwd=cwd)
     stdout, stderr = child.communicate(timeout=240)
     return subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr), child.pid
 
 
 def test_an_address_or_ray_address_runs_it_on_that_cluster_with_the_same_answers(
         archive, tiny_bundle, local_export, ray_cluster, tmp_path):
+    """Run from the archive's parent folder with relative paths, as a user would: the
+    cluster's workers live in another folder, and must still find the input and the OUT."""
     address, logs = ray_cluster
     here, expected = local_export
-    export = ["tui", str(archive / "day-*"), "--all", "--model", str(tiny_bundle), "--engine", "ray"]
-    runs = {"flag": _run([*export, "--export", str(tmp_path / "flag.parquet"), "--ray-address", address]),
-            "env": _run([*export, "--export", str(tmp_path / "env.parquet")], env={"RAY_ADDRESS": address})}
-    for how, (there, pid) in runs.items():
-        assert there.returncode == 0, there.stderr.decode()
-        assert f"logwatch: ray: scoring 4 files on the Ray cluster at {address} (1 CPUs)" in there.stderr.decode()
-        assert list(logs.glob(f"python-core-driver-*_{pid}.log")), f"{how}: no driver of this run on the cluster"
-        assert _summary(there) == _summary(here)
-        _assert_same_rows(_sorted(pl.read_parquet(tmp_path / f"{how}.parquet")), expected)
+    assert Path.cwd() != archive.parent
+    export = ["tui", f"{archive.name}/day-*", "--all", "--model", str(tiny_bundle), "--engine", "ray"]
+    outs = {"flag": tmp_path / "flag.parquet", "env": tmp_path / "env.parquet", "folder": archive.parent / "out-set"}
+    runs = {"flag": _run([*export, "--export", str(outs["flag"]), "--ray-address", address], archive.parent),
+            "env": _run([*export, "--export", str(outs["env"])], archive.parent, env={"RAY_ADDRESS": address}),
+            "folder": _run([*export, "--export", "out-set/", "--ray-address", address], archive.parent)}
+    try:
+        for how, (there, pid) in runs.items():
+            assert there.returncode == 0, there.stderr.decode()
+            assert f"logwatch: ray: scoring 4 files on the Ray cluster at {address} (1 CPUs)" in there.stderr.decode()
+            assert list(logs.glob(f"python-core-driver-*_{pid}.log")), f"{how}: no driver of this run on the cluster"
+            assert _summary(there) == _summary(here)
+            assert _skipped(there) == [line.replace(str(archive), archive.name) for line in _skipped(here)]
+            written = sorted(outs[how].glob("*.parquet")) if how == "folder" else outs[how]
+            _assert_same_rows(_sorted(pl.read_parquet(written)), expected)
+        assert runs["folder"][0].stdout.decode().split("; wrote ")[1].startswith("12,000 rows to out-set")
+    finally:
+        shutil.rmtree(outs["folder"], ignore_errors=True)
 
     nobody, out = f"127.0.0.1:{_free_port()}", tmp_path / "none.csv"
     started = time.monotonic()
