@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def _follow(out: Path, *sources: str | Path, extra: tuple[str, ...] = ()) -> sub
 
 
 def _wait_for_stderr(process: subprocess.Popen, pattern: str) -> list[str]:
-    """Read stderr lines until one matches `pattern` (the rest is left to communicate)."""
+    """Read stderr lines until one matches `pattern` (the rest is left to `_stop`)."""
     seen = []
     for raw in process.stderr:
         seen.append(raw.decode().rstrip("\n"))
@@ -53,10 +54,19 @@ def _wait_until_stable(out: Path, seconds: float = 2.0) -> None:
 
 
 def _stop(process: subprocess.Popen) -> tuple[str, str]:
+    """Stop the follower; its stdout and the rest of its stderr. Read through the pipes' file
+    objects: `communicate` reads the raw descriptors and would lose what `_wait_for_stderr`'s
+    iteration had already buffered."""
     process.send_signal(signal.SIGTERM)
-    stdout, stderr = process.communicate(timeout=WAIT_SECONDS)
-    assert process.returncode == 0, stderr.decode()
-    return stdout.decode(), stderr.decode()
+    rest: list[bytes] = []
+    reader = threading.Thread(target=lambda: rest.append(process.stderr.read()), daemon=True)
+    reader.start()
+    stdout = process.stdout.read()
+    reader.join(WAIT_SECONDS)
+    process.wait(WAIT_SECONDS)
+    stderr = b"".join(rest).decode()
+    assert process.returncode == 0, stderr
+    return stdout.decode(), stderr
 
 
 def test_a_folder_of_20_files_rotated_and_appended_scores_every_valid_line_once(tmp_path):
