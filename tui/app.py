@@ -7,6 +7,10 @@ touch widgets. `launch(args)` is what `logwatch tui` calls.
 
 from __future__ import annotations
 
+from logwatch.tui.memory import frugal_allocators
+
+frugal_allocators()  # first: polars' allocator reads its settings when polars is imported
+
 import argparse
 import sys
 import time

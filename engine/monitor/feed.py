@@ -169,7 +169,7 @@ def _set_peak(incident: Incident, history: History, at: int, number: int) -> Non
     incident.expected = float(history.expected[at])
     incident.score = float(history.score[at])
     incident.relative = float(history.relative[at])
-    incident.reason = str(history.reason[at] or "")
+    incident.reason = history.reasons.get(number)
     kind = int(history.kind[at])
     incident.kind = history.kinds.names[kind] if kind >= 0 else None
     incident.peak_number = number
