@@ -21,8 +21,8 @@ from logwatch.engine.decision import anomalous, relative
 from logwatch.engine.monitor.reasons import Reasons
 
 CAPACITY = 200_000
-"""Entries kept (about 21 MB: 10 of arrays, 11 of reasons). At 20,000 entries/s that is the last 10 s; for the demo,
-several simulated days."""
+"""Entries kept (about 21 MB: 10 of arrays, 11 of reasons). At 20,000 entries/s that is
+the last 10 s; for the demo, several simulated days."""
 
 MAX_NAMES = 4096
 """Distinct server or component names remembered; further names share one overflow slot."""

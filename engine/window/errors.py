@@ -22,6 +22,7 @@ STUCK_SCALE_FLOOR = 0.1
 """Smallest error scale of the stuck feature: unchanged for the whole window then scores
 STUCK_FULL / 0.1 = 30, a value repeated once scores nothing."""
 
+
 def component_residuals(x: np.ndarray, x_hat: np.ndarray, spec: FeatureSpec) -> list[np.ndarray]:
     """Scaled residuals of each scored column group, (n, C) each: the newest value, then the
     volatility and stuck features when present (see `FeatureSpec.scored_columns`)."""

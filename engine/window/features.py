@@ -5,7 +5,6 @@ One implementation for training and scoring: see `FeatureSpec` for the layout.
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from logwatch.engine.window.grid import StepGrid
