@@ -6,13 +6,15 @@ they write to a hidden temporary file next to `path` and rename it into place on
 With `append=True`, CSV and JSON lines rows are appended to `path` itself, whole rows at a
 time; `open_follow_export(path, labels=...)` opens the export of a `--follow` run that way. `WriteBehind(writer)` runs any writer on its own thread.
 `check_target(path)` validates OUT before any work: it removes leftover temporary files of
-killed runs (`stale`) and proves the folder takes a new file (`tempfiles`). CSV text cells
+killed runs (`stale`) and proves the folder takes a new file (`tempfiles`);
+`remove_after_interrupt(path)` removes those of a run that is ending early. CSV text cells
 that could start a spreadsheet formula get a leading `'` (`csv_cells`).
 """
 
 from logwatch.engine.export.behind import WriteBehind
 from logwatch.engine.export.columns import EXPORT_COLUMNS, export_columns, export_frame
 from logwatch.engine.export.follow import open_follow_export
+from logwatch.engine.export.stale import remove_after_interrupt
 from logwatch.engine.export.writers import FORMATS, ExportWriter, check_target, open_writer
 
 __all__ = [
@@ -25,4 +27,5 @@ __all__ = [
     "export_frame",
     "open_follow_export",
     "open_writer",
+    "remove_after_interrupt",
 ]

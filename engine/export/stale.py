@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 from logwatch.engine.export.tempfiles import is_temp_of
@@ -22,16 +23,19 @@ _Identity = tuple[int, int]
 """(device, inode) of a file."""
 
 
-def remove_stale(target: Path, started: float, *, proc: Path = Path("/proc")) -> list[Path]:
+def remove_stale(
+    target: Path, started: float, *, proc: Path = Path("/proc"), ignore_pid: int | None = None
+) -> list[Path]:
     """Remove `target`'s leftover temporary files; return the ones removed.
 
     `started`: the run's start (seconds since the epoch); newer files are never touched.
-    `proc`: where the process table is mounted. Never raises for a file it cannot remove.
+    `proc`: where the process table is mounted. `ignore_pid`: a process whose open files do
+    not count. Never raises for a file it cannot remove.
     """
     leftovers = _leftovers(target, started)
     if not leftovers:
         return []
-    held = _held_open(proc)
+    held = _held_open(proc, ignore_pid)
     removed = []
     for path, info in leftovers:
         if held is None:
@@ -45,6 +49,18 @@ def remove_stale(target: Path, started: float, *, proc: Path = Path("/proc")) ->
             continue
         removed.append(path)
     return removed
+
+
+def remove_after_interrupt(target: Path, *, proc: Path = Path("/proc")) -> list[Path]:
+    """After a run was interrupted and its writer aborted: remove every temporary file of
+    `target` that no other process holds open.
+
+    An interruption can land between creating a temporary file and handing it to whoever
+    removes it (inside `tempfile.mkstemp`, or between a writer's opening and the code that
+    would abort it); such a file's descriptor may even stay open in this process, so this
+    process's own open files do not count. Another run writing the same OUT holds its file
+    open and keeps it."""
+    return remove_stale(target, time.time(), proc=proc, ignore_pid=os.getpid())
 
 
 def _leftovers(target: Path, started: float) -> list[tuple[Path, os.stat_result]]:
@@ -66,10 +82,11 @@ def _leftovers(target: Path, started: float) -> list[tuple[Path, os.stat_result]
     return found
 
 
-def _held_open(proc: Path) -> set[_Identity] | None:
-    """Every file some live process holds open, or None when that cannot be known."""
+def _held_open(proc: Path, ignore_pid: int | None = None) -> set[_Identity] | None:
+    """Every file some live process (but `ignore_pid`) holds open, or None when that cannot
+    be known."""
     try:
-        pids = [name for name in os.listdir(proc) if name.isdigit()]
+        pids = [name for name in os.listdir(proc) if name.isdigit() and name != str(ignore_pid)]
     except OSError:
         return None
     if not pids:  # not a mounted process table

@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 
 from engine_support import run_cli
 from fs_limits import start_logwatch
 
-from logwatch.engine.export.stale import remove_stale
+from logwatch.engine.export.stale import remove_after_interrupt, remove_stale
 
 
 def _age(path, seconds: float) -> None:
@@ -29,18 +30,24 @@ def _rows_written(folder) -> bool:
     return False
 
 
+def _export_under_way(generated, out) -> subprocess.Popen:
+    """An export of `generated` to `out` from standard input, once it is writing rows."""
+    process = start_logwatch("tui", "-", "--export", str(out), "--all", "--detector", "zscore",
+                             stdin=subprocess.PIPE)
+    process.stdin.write(generated.read_bytes())  # stdin stays open: the export goes on
+    process.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not _rows_written(out.parent) and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the export (not the writability probe) is under way
+    return process
+
+
 def test_a_sigkilled_exports_leftover_is_removed_by_the_next_export(generated, tmp_path):
     folder = tmp_path / "out"
     folder.mkdir()
     out = folder / "out.csv"
-    process = start_logwatch("tui", "-", "--export", str(out), "--all", "--detector", "zscore",
-                             stdin=subprocess.PIPE)
+    process = _export_under_way(generated, out)
     try:
-        process.stdin.write(generated.read_bytes())  # stdin stays open: the export goes on
-        process.stdin.flush()
-        deadline = time.monotonic() + 60
-        while not _rows_written(folder) and time.monotonic() < deadline:
-            time.sleep(0.02)  # until the export (not the writability probe) is under way
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
     finally:
@@ -84,3 +91,41 @@ def test_without_a_process_table_only_old_leftovers_go(tmp_path):
     removed = remove_stale(out, time.time(), proc=tmp_path / "no-proc")
     assert removed == [old]
     assert recent.exists() and not old.exists()
+
+
+def test_after_an_interrupt_our_leaked_temp_goes_and_another_runs_stays(tmp_path):
+    """An interruption inside `mkstemp` can leave a file whose descriptor stays open in
+    this very process: it does not count as in use. Another process's open file does."""
+    out = tmp_path / "out.csv"
+    leaked, other = tmp_path / ".out.csv.leaked00.tmp", tmp_path / ".out.csv.othrrun0.tmp"
+    for path in (leaked, other):
+        path.write_bytes(b"half")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"f = open({str(other)!r}, 'ab'); print('open', flush=True); input()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with open(leaked, "ab"):  # this process's own (leaked) descriptor
+            removed = remove_after_interrupt(out)
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert removed == [leaked]
+    assert not leaked.exists() and other.exists()
+
+
+def test_an_interrupted_export_leaves_no_temporary_file_it_made(generated, tmp_path):
+    """Ctrl-C after a temporary file of OUT appeared that the writer does not know of (as
+    when the signal lands inside `mkstemp`): the run removes it on its way out."""
+    out = tmp_path / "out.csv"
+    process = _export_under_way(generated, out)
+    try:
+        (tmp_path / ".out.csv.strayed0.tmp").write_bytes(b"half a row")
+        process.send_signal(signal.SIGINT)
+        # communicate() closes stdin: a reader thread blocked on it must not keep the run
+        # waiting (a terminal's Ctrl-C stops the writer of the pipe too).
+        process.communicate(timeout=60)
+    finally:
+        process.kill()
+        process.communicate()
+    assert process.returncode == 130
+    assert list(tmp_path.iterdir()) == []

@@ -10,6 +10,7 @@ import argparse
 import signal
 import sys
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from logwatch.engine.errors import UserError
@@ -125,6 +126,19 @@ def _stop_on_signals(source: Source) -> None:
 
 
 def _headless(args: argparse.Namespace) -> int:
+    """`--export`: score without a UI. However the run ends early (Ctrl-C, SIGTERM, an
+    error), no temporary file of OUT stays behind."""
+    try:
+        return _export(args)
+    except BaseException:
+        if args.export is not None:
+            from logwatch.engine.export import remove_after_interrupt
+
+            remove_after_interrupt(Path(args.export).expanduser())
+        raise
+
+
+def _export(args: argparse.Namespace) -> int:
     from logwatch.engine.export import check_target, open_follow_export, open_writer
     from logwatch.engine.headless import run_headless
     from logwatch.engine.model_loader import load_model
