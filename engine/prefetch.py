@@ -16,6 +16,12 @@ T = TypeVar("T")
 
 _END = object()
 
+_WAKE_SECONDS = 0.1
+"""The consumer never waits longer than this at a time. Linux may hand Ctrl-C to any
+thread, e.g. the reader blocked on a silent pipe; Python only acts on it in the main
+thread, and a main thread blocked in a wait without a timeout would never wake up to
+raise KeyboardInterrupt."""
+
 
 def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
     """Yield the items of `items`, produced up to `depth` ahead in a daemon thread.
@@ -48,7 +54,10 @@ def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
     thread.start()
     try:
         while True:
-            item = slots.get()
+            try:
+                item = slots.get(timeout=_WAKE_SECONDS)
+            except queue.Empty:
+                continue
             if item is _END:
                 return
             if isinstance(item, BaseException):

@@ -121,9 +121,7 @@ def test_an_interrupted_export_leaves_no_temporary_file_it_made(generated, tmp_p
     try:
         (tmp_path / ".out.csv.strayed0.tmp").write_bytes(b"half a row")
         process.send_signal(signal.SIGINT)
-        # communicate() closes stdin: a reader thread blocked on it must not keep the run
-        # waiting (a terminal's Ctrl-C stops the writer of the pipe too).
-        process.communicate(timeout=60)
+        process.wait(timeout=60)
     finally:
         process.kill()
         process.communicate()

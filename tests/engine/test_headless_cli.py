@@ -140,3 +140,27 @@ def test_interrupt_leaves_no_half_file(generated, tmp_path, no_models):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err.decode()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_while_standard_input_stays_open_and_silent(generated, tmp_path, no_models):
+    """`… | logwatch tui - --export OUT` with a writer that goes quiet: Ctrl-C ends the run
+    at once, although the reading thread is blocked on the pipe (Linux may hand the signal
+    to that thread, and only the main thread acts on it)."""
+    out = tmp_path / "out.csv"
+    env = {k: v for k, v in os.environ.items() if k != "TERM"} | no_models
+    proc = subprocess.Popen([sys.executable, "-m", "logwatch.tui", "tui", "-", "--export", str(out), "--all"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        proc.stdin.write(generated.read_bytes())
+        proc.stdin.flush()  # and stays open, silent
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(".out.csv.*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # everything written so far is read: the reader waits on the pipe
+        proc.send_signal(signal.SIGINT)
+        returncode = proc.wait(timeout=30)
+    finally:
+        proc.kill()
+        proc.communicate()
+    assert returncode == 130
+    assert list(tmp_path.iterdir()) == []
