@@ -1,5 +1,6 @@
 """Leftover temporary files of an export (a run killed by SIGKILL or a power cut), removed
-when OUT is written again.
+when OUT is written again; those of a run ending early, removed on its way out
+(`remove_after_interrupt`).
 
 Only files of logwatch's own naming for that OUT are looked at. One goes when it is older
 than this run's start and no live process holds it open (Linux: the links in

@@ -125,16 +125,23 @@ def test_bad_arguments_exit_2_with_one_line(generated, tmp_path, no_models, args
     assert not list(tmp_path.glob("OUT*")) and not list(tmp_path.glob(".OUT*"))
 
 
-def test_interrupt_leaves_no_half_file(generated, tmp_path, no_models):
-    out = tmp_path / "out.csv"
+def _export_from_open_stdin(generated, folder, no_models) -> subprocess.Popen:
+    """`logwatch tui - --export folder/out.csv --all` fed `generated` on a standard input
+    that stays open (the run waits for more), once its temporary file exists."""
     env = {k: v for k, v in os.environ.items() if k != "TERM"} | no_models
-    proc = subprocess.Popen([sys.executable, "-m", "logwatch.tui", "tui", "-", "--export", str(out), "--all"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    proc.stdin.write(generated.read_bytes())  # stdin stays open: the run waits for more
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "logwatch.tui", "tui", "-", "--export", str(folder / "out.csv"), "--all"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc.stdin.write(generated.read_bytes())
     proc.stdin.flush()
     deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".out.csv.*")) and time.monotonic() < deadline:
+    while not list(folder.glob(".out.csv.*")) and time.monotonic() < deadline:
         time.sleep(0.05)  # the export has started (its temporary file exists)
+    return proc
+
+
+def test_interrupt_leaves_no_half_file(generated, tmp_path, no_models):
+    proc = _export_from_open_stdin(generated, tmp_path, no_models)
     assert list(tmp_path.glob(".out.csv.*"))
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -146,16 +153,8 @@ def test_ctrl_c_while_standard_input_stays_open_and_silent(generated, tmp_path, 
     """`… | logwatch tui - --export OUT` with a writer that goes quiet: Ctrl-C ends the run
     at once, although the reading thread is blocked on the pipe (Linux may hand the signal
     to that thread, and only the main thread acts on it)."""
-    out = tmp_path / "out.csv"
-    env = {k: v for k, v in os.environ.items() if k != "TERM"} | no_models
-    proc = subprocess.Popen([sys.executable, "-m", "logwatch.tui", "tui", "-", "--export", str(out), "--all"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = _export_from_open_stdin(generated, tmp_path, no_models)
     try:
-        proc.stdin.write(generated.read_bytes())
-        proc.stdin.flush()  # and stays open, silent
-        deadline = time.monotonic() + 60
-        while not list(tmp_path.glob(".out.csv.*")) and time.monotonic() < deadline:
-            time.sleep(0.05)
         time.sleep(1.0)  # everything written so far is read: the reader waits on the pipe
         proc.send_signal(signal.SIGINT)
         returncode = proc.wait(timeout=30)

@@ -81,11 +81,17 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--engine ray needs --export OUT (the monitor runs locally)")
     if args.export is None:
         return _launch_tui(args)
-    if args.engine == "ray":
-        from logwatch.tui.commands.tui_ray import run_ray
+    try:
+        if args.engine == "ray":
+            from logwatch.tui.commands.tui_ray import run_ray
 
-        return run_ray(args)
-    return _headless(args)
+            return run_ray(args)
+        return _headless(args)
+    except BaseException:  # Ctrl-C, SIGTERM, an error: no temporary file of OUT stays behind
+        from logwatch.engine.export import remove_after_interrupt
+
+        remove_after_interrupt(Path(args.export).expanduser())
+        raise
 
 
 def _launch_tui(args: argparse.Namespace) -> int:
@@ -126,19 +132,6 @@ def _stop_on_signals(source: Source) -> None:
 
 
 def _headless(args: argparse.Namespace) -> int:
-    """`--export`: score without a UI. However the run ends early (Ctrl-C, SIGTERM, an
-    error), no temporary file of OUT stays behind."""
-    try:
-        return _export(args)
-    except BaseException:
-        if args.export is not None:
-            from logwatch.engine.export import remove_after_interrupt
-
-            remove_after_interrupt(Path(args.export).expanduser())
-        raise
-
-
-def _export(args: argparse.Namespace) -> int:
     from logwatch.engine.export import check_target, open_follow_export, open_writer
     from logwatch.engine.headless import run_headless
     from logwatch.engine.model_loader import load_model
